@@ -1,0 +1,13 @@
+import type { CasebookApi } from '../../shared/api.ts';
+
+export interface BackendOptions {
+  /** Case file to open or create. */
+  casePath: string;
+  /** Native file picker, supplied by the Electron shell; absent in browser mode. */
+  pickEvidence?: () => Promise<string[] | null>;
+}
+
+/** The backend: the API implementation plus lifecycle. */
+export interface CasebookBackend extends CasebookApi {
+  close(): Promise<void>;
+}

@@ -1,0 +1,93 @@
+// The contract between the ingest pipeline and each evidence format. A handler detects
+// its format from the first bytes of a file and turns the file into unified events
+// (plus rows of a typed per-source table), reporting problems without throwing.
+
+import type { Readable } from 'node:stream';
+import type { UnifiedEvent } from '../../shared/events.ts';
+
+/** The start of one evidence file, already decompressed when the file was gzip. */
+export interface EvidenceSample {
+  /** Path inside the bundle, archive members as `outer.zip/inner/path`. */
+  path: string;
+  /** Base name of the file, without a `.gz` suffix. */
+  name: string;
+  /** Up to the first 64 KiB of content. */
+  head: Uint8Array;
+}
+
+/** DuckDB column types the typed tables may use; `X[]` is a list of X. */
+export type TypedColumnType =
+  | 'VARCHAR'
+  | 'BIGINT'
+  | 'UBIGINT'
+  | 'INTEGER'
+  | 'USMALLINT'
+  | 'DOUBLE'
+  | 'BOOLEAN'
+  | 'TIMESTAMP'
+  | 'INTERVAL'
+  | 'VARCHAR[]'
+  | 'BIGINT[]'
+  | 'UBIGINT[]'
+  | 'DOUBLE[]'
+  | 'BOOLEAN[]'
+  | 'TIMESTAMP[]'
+  | 'INTERVAL[]';
+
+export interface TypedColumn {
+  name: string;
+  type: TypedColumnType;
+}
+
+/**
+ * One row of a per-source typed table (`zeek_conn`, `vol_pslist`, ...). JavaScript
+ * values by column type: TIMESTAMP and INTERVAL as bigint microseconds, BIGINT and
+ * UBIGINT as bigint, INTEGER and USMALLINT and DOUBLE as number, BOOLEAN as boolean,
+ * VARCHAR as string, lists as arrays; null for NULL. The store adds `event_id`.
+ */
+export interface TypedRow {
+  table: string;
+  columns: TypedColumn[];
+  values: unknown[];
+}
+
+export type IssueSeverity = 'error' | 'warning';
+
+/** A problem in one evidence file, with the position a reader needs to find it. */
+export interface ImportIssue {
+  severity: IssueSeverity;
+  /** `line 17`, `offset 0x1f0a0 (chunk 3)`, `row 12`. */
+  position: string;
+  message: string;
+}
+
+export interface ImportSink {
+  /** Store one record. Synchronous: rows are buffered and written in bulk. */
+  add(event: UnifiedEvent, typed?: TypedRow): void;
+  issue(issue: ImportIssue): void;
+  /** Aborted when the user cancels; handlers check it between batches. */
+  readonly signal: AbortSignal;
+}
+
+export interface EvidenceInput {
+  path: string;
+  name: string;
+  /** Size in bytes as stored (compressed size for gzip). */
+  size: number;
+  /** Decompressed content as a stream; each call opens a new read-only stream. */
+  open(): Readable;
+}
+
+export interface HandlerResult {
+  /** Free-form notes for the import report, such as the detected dialect. */
+  notes?: string[];
+}
+
+export interface EvidenceHandler {
+  /** Detected kind recorded in the evidence table, such as `zeek-tsv` or `evtx`. */
+  readonly kind: string;
+  /** Parser name and version recorded with each evidence file. */
+  readonly parser: string;
+  detect(sample: EvidenceSample): boolean;
+  run(input: EvidenceInput, sink: ImportSink): Promise<HandlerResult>;
+}
