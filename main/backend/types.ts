@@ -1,4 +1,4 @@
-import type { CasebookApi } from '../../shared/api.ts';
+import type { CasebookApi, ImportProgress } from '../../shared/api.ts';
 
 export interface BackendOptions {
   /** Case file to open or create. */
@@ -9,5 +9,7 @@ export interface BackendOptions {
 
 /** The backend: the API implementation plus lifecycle. */
 export interface CasebookBackend extends CasebookApi {
+  /** Resolves with the final progress once the import ends (done, cancelled or failed). */
+  waitForImport(importId: number): Promise<ImportProgress>;
   close(): Promise<void>;
 }

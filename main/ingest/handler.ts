@@ -62,8 +62,13 @@ export interface ImportIssue {
 }
 
 export interface ImportSink {
-  /** Store one record. Synchronous: rows are buffered and written in bulk. */
-  add(event: UnifiedEvent, typed?: TypedRow): void;
+  /**
+   * Buffer one record for bulk writing. Returns true when the buffer is full: the
+   * handler must then `await drain()` before adding more, which keeps memory flat.
+   */
+  add(event: UnifiedEvent, typed?: TypedRow): boolean;
+  /** Write the buffered records; resolves when the buffer has room again. */
+  drain(): Promise<void>;
   issue(issue: ImportIssue): void;
   /** Aborted when the user cancels; handlers check it between batches. */
   readonly signal: AbortSignal;

@@ -1,0 +1,22 @@
+import { CaseStore } from '../case/store.ts';
+import { checkCaseExists } from './paths.ts';
+
+export async function runInfo(options: { case: string; json?: boolean }): Promise<number> {
+  await checkCaseExists(options.case);
+  const store = await CaseStore.open(options.case);
+  try {
+    const info = await store.info();
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(info)}\n`);
+      return 0;
+    }
+    process.stdout.write(
+      `case ${info.path} (schema ${info.schemaVersion}): ${info.events} events from ${info.evidenceFiles} evidence files\n`,
+    );
+    if (info.timeRange) process.stdout.write(`time range ${info.timeRange.from} to ${info.timeRange.to}\n`);
+    for (const source of info.sources) process.stdout.write(`${String(source.events).padStart(10)}  ${source.source}/${source.log}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,83 @@
+// The `casebook` command line: import, info, timeline and serve over the same core as
+// the desktop app. Results go to stdout, logs and errors to stderr; exit code 0 on
+// success, 1 when the work failed, 2 on bad arguments or unreadable paths.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { APP_VERSION } from '../version.ts';
+import { runImport } from './import.ts';
+import { runInfo } from './info.ts';
+import { runServe } from './serve.ts';
+import { runTimeline } from './timeline.ts';
+
+import { UsageError } from './usage.ts';
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('casebook')
+    .description('Casebook: offline forensics workbench. Import evidence into a case file and explore it.')
+    .version(APP_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('import')
+    .description('import evidence files, folders or archives (zip, tar, tar.gz) into a case file')
+    .argument('<paths...>', 'evidence files, folders or archives')
+    .requiredOption('--case <file>', 'case file to create or add to (DuckDB)')
+    .option('--json', 'print one JSON object with per-file results on stdout')
+    .action(async (paths: string[], options: { case: string; json?: boolean }) => setExit(await runImport(paths, options)));
+
+  program
+    .command('info')
+    .description('show counts per source and log in a case')
+    .requiredOption('--case <file>', 'case file')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { case: string; json?: boolean }) => setExit(await runInfo(options)));
+
+  program
+    .command('timeline')
+    .description('write events in time order as CSV or JSON lines')
+    .requiredOption('--case <file>', 'case file')
+    .option('--from <time>', 'first time to include, ISO 8601 (for example 2024-01-31T00:00:00Z)')
+    .option('--to <time>', 'end of the range (exclusive), ISO 8601')
+    .option('--search <text>', 'only events containing every word of TEXT (case-insensitive)')
+    .option('--limit <n>', 'write at most N events', positiveInteger)
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'jsonl']).default('csv'))
+    .action(async (options) => setExit(await runTimeline(options)));
+
+  program
+    .command('serve')
+    .description('serve the workbench in a browser on the loopback interface (prints the URL with its token)')
+    .requiredOption('--case <file>', 'case file to open (created when missing)')
+    .option('--port <n>', 'port to listen on (default: a random free port)', positiveInteger)
+    .option('--host <address>', 'address to bind; only change from 127.0.0.1 on a trusted network', '127.0.0.1')
+    .option('--web-root <dir>', 'folder with the built web UI (default: out/web)')
+    .action(async (options) => setExit(await runServe(options)));
+
+  return program;
+}
+
+/** Run the CLI with process.argv-style arguments; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((value) => {
+    code = value;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`casebook: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`casebook: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,76 @@
+import type { TimelineQuery } from '../../shared/api.ts';
+import type { TimelineRow } from '../../shared/events.ts';
+import { parseIsoTime } from '../../shared/time.ts';
+import { CaseStore } from '../case/store.ts';
+import { checkCaseExists } from './paths.ts';
+import { UsageError } from './usage.ts';
+
+const CSV_COLUMNS: (keyof TimelineRow)[] = [
+  'ts',
+  'source',
+  'log',
+  'host',
+  'event_code',
+  'category',
+  'message',
+  'src_ip',
+  'src_port',
+  'dst_ip',
+  'dst_port',
+  'user_name',
+  'process_image',
+  'dns_query',
+  'url',
+  'ts_note',
+  'event_id',
+  'evidence_id',
+  'locator',
+];
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export interface TimelineOptions {
+  case: string;
+  from?: string;
+  to?: string;
+  search?: string;
+  limit?: number;
+  format: 'csv' | 'jsonl';
+}
+
+export async function runTimeline(options: TimelineOptions): Promise<number> {
+  for (const [name, value] of [
+    ['--from', options.from],
+    ['--to', options.to],
+  ] as const) {
+    if (value !== undefined && !parseIsoTime(value)) {
+      throw new UsageError(`${name} ${JSON.stringify(value)} is not an ISO 8601 time, for example 2024-01-31T12:00:00Z`);
+    }
+  }
+  await checkCaseExists(options.case);
+  const store = await CaseStore.open(options.case);
+  const query: TimelineQuery = {};
+  if (options.from) query.from = options.from;
+  if (options.to) query.to = options.to;
+  if (options.search) query.search = options.search;
+  const out = process.stdout;
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  try {
+    // Times are UTC; the header of the CSV says so.
+    if (options.format === 'csv') await write(`${CSV_COLUMNS.map((name) => (name === 'ts' ? 'ts_utc' : name)).join(',')}\n`);
+    for await (const row of store.timelineRows(query, options.limit)) {
+      if (options.format === 'csv') await write(`${CSV_COLUMNS.map((name) => csvField(row[name])).join(',')}\n`);
+      else await write(`${JSON.stringify(row)}\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,4 @@
+import type { EvidenceHandler } from '../handler.ts';
+
+/** Every evidence handler, asked in order; the first whose detect() accepts a file imports it. */
+export const HANDLERS: readonly EvidenceHandler[] = [];

@@ -1,0 +1,350 @@
+// One import run: walk the inputs, hash and record every evidence file, hand each to
+// the handler that recognises its content, and write the records in one transaction.
+// A file that fails is recorded with its error and the run goes on; a cancelled or
+// crashed run commits nothing, so the case stays as it was before the run.
+
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EvidenceStatus, ImportFileResult, ImportProgress } from '../../shared/api.ts';
+import type { UnifiedEvent } from '../../shared/events.ts';
+import type { CaseStore } from '../case/store.ts';
+import { CaseWriter } from '../case/writer.ts';
+import { APP_VERSION } from '../version.ts';
+import { type BundleFile, BundleWalker, openContent } from './bundle.ts';
+import type { EvidenceHandler, ImportIssue, ImportSink, TypedRow } from './handler.ts';
+
+const SAMPLE_BYTES = 64 * 1024;
+/** Records buffered before the handler is asked to wait for a bulk write. */
+const SINK_BATCH = 2_000;
+/** Issues kept per file in import_issues; the counts stay exact beyond that. */
+const MAX_STORED_ISSUES = 1_000;
+/** Issues quoted in the evidence row and the import report. */
+const MAX_MESSAGES = 20;
+
+export interface ImportOptions {
+  handlers: readonly EvidenceHandler[];
+}
+
+async function readSample(file: BundleFile): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = openContent(file);
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total >= SAMPLE_BYTES) break;
+    }
+  } catch {
+    // A damaged file still gets a sample of what could be read; its handler reports the damage.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, SAMPLE_BYTES);
+}
+
+function describeStart(sample: Uint8Array): string {
+  const text = Buffer.from(sample.subarray(0, 24)).toString('latin1');
+  return JSON.stringify(text.replace(/[^\x20-\x7e]/g, '.'));
+}
+
+class FileSink implements ImportSink {
+  readonly signal: AbortSignal;
+  records = 0;
+  errors = 0;
+  warnings = 0;
+  readonly messages: string[] = [];
+  private buffer: { event: UnifiedEvent; typed?: TypedRow }[] = [];
+  private readonly storedIssues: ImportIssue[] = [];
+  private readonly writer: CaseWriter;
+  private readonly evidenceId: number;
+  private readonly onRecords: (count: number) => void;
+
+  constructor(writer: CaseWriter, evidenceId: number, signal: AbortSignal, onRecords: (count: number) => void) {
+    this.writer = writer;
+    this.evidenceId = evidenceId;
+    this.signal = signal;
+    this.onRecords = onRecords;
+  }
+
+  add(event: UnifiedEvent, typed?: TypedRow): boolean {
+    this.buffer.push(typed ? { event, typed } : { event });
+    return this.buffer.length >= SINK_BATCH;
+  }
+
+  async drain(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    for (const item of batch) await this.writer.add(this.evidenceId, item.event, item.typed);
+    this.records += batch.length;
+    this.onRecords(batch.length);
+    // Give the event loop a turn so the UI and progress polling stay responsive.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.signal.throwIfAborted();
+  }
+
+  issue(issue: ImportIssue): void {
+    if (issue.severity === 'error') this.errors += 1;
+    else this.warnings += 1;
+    if (this.messages.length < MAX_MESSAGES) this.messages.push(`${issue.severity} at ${issue.position}: ${issue.message}`);
+    if (this.storedIssues.length < MAX_STORED_ISSUES) this.storedIssues.push(issue);
+  }
+
+  async saveIssues(connection: DuckDBConnection): Promise<void> {
+    if (this.storedIssues.length === 0) return;
+    const appender = await connection.createAppender('import_issues');
+    for (const issue of this.storedIssues) {
+      appender.appendInteger(this.evidenceId);
+      appender.appendVarchar(issue.severity);
+      appender.appendVarchar(issue.position);
+      appender.appendVarchar(issue.message);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+}
+
+export class ImportRun {
+  readonly importId: number;
+  private readonly store: CaseStore;
+  private readonly inputs: string[];
+  private readonly handlers: readonly EvidenceHandler[];
+  private readonly abort = new AbortController();
+  private readonly startedAt = Date.now();
+  readonly progress: ImportProgress;
+
+  constructor(store: CaseStore, importId: number, inputs: string[], options: ImportOptions) {
+    this.store = store;
+    this.importId = importId;
+    this.inputs = inputs;
+    this.handlers = options.handlers;
+    this.progress = {
+      importId,
+      state: 'running',
+      filesDone: 0,
+      filesSeen: 0,
+      records: 0,
+      bytes: 0,
+      rate: 0,
+      currentFile: null,
+      error: null,
+      files: [],
+    };
+  }
+
+  cancel(): void {
+    this.abort.abort(new Error('import cancelled by the user'));
+  }
+
+  private countRecords(count: number): void {
+    this.progress.records += count;
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    this.progress.rate = seconds > 0 ? Math.round(this.progress.records / seconds) : 0;
+  }
+
+  /** Run the import to the end; resolves with the final progress (state done, cancelled or failed). */
+  async run(): Promise<ImportProgress> {
+    const connection = await this.store.connect();
+    const walker = new BundleWalker(this.abort.signal);
+    let began = false;
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      began = true;
+      const next = await connection.runAndReadAll(
+        'SELECT coalesce(max(event_id), -1) + 1, (SELECT coalesce(max(evidence_id), 0) FROM evidence) FROM events',
+      );
+      const [firstEvent, lastEvidence] = next.getRows()[0] as [bigint, number];
+      const writer = new CaseWriter(connection, BigInt(firstEvent));
+      await writer.open();
+      let evidenceId = Number(lastEvidence);
+      const containerIds = new Map<string, number>();
+      for await (const entry of walker.walk(this.inputs)) {
+        this.abort.signal.throwIfAborted();
+        evidenceId += 1;
+        this.progress.filesSeen += 1;
+        this.progress.currentFile = entry.path;
+        const containerId = entry.container ? (containerIds.get(entry.container) ?? null) : null;
+        let result: ImportFileResult;
+        if (entry.type === 'problem') {
+          result = {
+            path: entry.path,
+            kind: 'unknown',
+            status: 'failed',
+            records: 0,
+            errors: 1,
+            duplicates: 0,
+            sha256: '',
+            messages: [entry.message],
+          };
+          await this.insertEvidence(connection, evidenceId, entry.path, entry.path, containerId, 0, null, result, 0);
+        } else if (entry.type === 'container') {
+          containerIds.set(entry.path, evidenceId);
+          result = {
+            path: entry.path,
+            kind: entry.kind,
+            status: 'imported',
+            records: 0,
+            errors: 0,
+            duplicates: 0,
+            sha256: entry.sha256,
+            messages: [],
+          };
+          await this.insertEvidence(connection, evidenceId, entry.path, entry.diskPath, containerId, entry.size, null, result, 0);
+          this.progress.bytes += entry.container ? 0 : entry.size;
+        } else {
+          result = await this.importFile(connection, writer, evidenceId, entry, containerId);
+          this.progress.bytes += entry.container ? 0 : entry.size;
+        }
+        this.progress.files.push(result);
+        this.progress.filesDone += 1;
+      }
+      writer.close();
+      await connection.run('COMMIT');
+      began = false;
+      this.progress.state = 'done';
+    } catch (error) {
+      if (began) await connection.run('ROLLBACK');
+      const cancelled = this.abort.signal.aborted;
+      this.progress.state = cancelled ? 'cancelled' : 'failed';
+      this.progress.error = cancelled
+        ? 'import cancelled: nothing from this run was kept'
+        : `import failed, nothing from this run was kept: ${(error as Error).message}`;
+    } finally {
+      this.progress.currentFile = null;
+      await walker.dispose();
+      await this.recordRun(connection);
+      connection.closeSync();
+      if (this.progress.state === 'done') this.store.markChanged();
+    }
+    return this.progress;
+  }
+
+  private async importFile(
+    connection: DuckDBConnection,
+    writer: CaseWriter,
+    evidenceId: number,
+    file: BundleFile,
+    containerId: number | null,
+  ): Promise<ImportFileResult> {
+    const base = { path: file.path, sha256: file.sha256, duplicates: 0, errors: 0, records: 0 };
+    const previous = await connection.runAndReadAll(
+      `SELECT evidence_id, records, path FROM evidence WHERE sha256 = $1 AND status IN ('imported', 'partial') AND parser IS NOT NULL ORDER BY evidence_id LIMIT 1`,
+      [file.sha256],
+    );
+    const earlier = previous.getRows()[0];
+    const sample = await readSample(file);
+    const handler = this.handlers.find((candidate) => candidate.detect({ path: file.path, name: file.name, head: sample }));
+    if (earlier) {
+      const result: ImportFileResult = {
+        ...base,
+        kind: handler?.kind ?? 'unknown',
+        status: 'duplicate',
+        duplicates: Number(earlier[1]),
+        messages: [`same SHA-256 as ${String(earlier[2])} (evidence ${Number(earlier[0])}), already in this case: not imported again`],
+      };
+      await this.insertEvidence(
+        connection,
+        evidenceId,
+        file.path,
+        file.diskPath,
+        containerId,
+        file.size,
+        handler?.parser ?? null,
+        result,
+        0,
+      );
+      return result;
+    }
+    if (!handler) {
+      const reason = sample.length === 0 ? 'empty file' : `no parser recognises this content (starts with ${describeStart(sample)})`;
+      const result: ImportFileResult = { ...base, kind: 'unknown', status: 'skipped', messages: [reason] };
+      await this.insertEvidence(connection, evidenceId, file.path, file.diskPath, containerId, file.size, null, result, 0);
+      return result;
+    }
+    const sink = new FileSink(writer, evidenceId, this.abort.signal, (count) => this.countRecords(count));
+    let notes: string[] = [];
+    try {
+      const outcome = await handler.run({ path: file.path, name: file.name, size: file.size, open: () => openContent(file) }, sink);
+      await sink.drain();
+      notes = outcome.notes ?? [];
+    } catch (error) {
+      if (this.abort.signal.aborted) throw error;
+      await sink.drain().catch(() => undefined);
+      sink.issue({ severity: 'error', position: 'file', message: `parser ${handler.parser} stopped: ${(error as Error).message}` });
+    }
+    writer.flush();
+    await sink.saveIssues(connection);
+    let status: EvidenceStatus = 'imported';
+    if (sink.errors > 0) status = sink.records > 0 ? 'partial' : 'failed';
+    const result: ImportFileResult = {
+      ...base,
+      kind: handler.kind,
+      status,
+      records: sink.records,
+      errors: sink.errors,
+      messages: [...notes, ...sink.messages],
+    };
+    await this.insertEvidence(
+      connection,
+      evidenceId,
+      file.path,
+      file.diskPath,
+      containerId,
+      file.size,
+      handler.parser,
+      result,
+      sink.warnings,
+    );
+    return result;
+  }
+
+  private async insertEvidence(
+    connection: DuckDBConnection,
+    evidenceId: number,
+    path: string,
+    diskPath: string,
+    containerId: number | null,
+    size: number,
+    parser: string | null,
+    result: ImportFileResult,
+    warnings: number,
+  ): Promise<void> {
+    await connection.run(
+      `INSERT INTO evidence VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, from_json($15, '["VARCHAR"]'), now()::TIMESTAMP)`,
+      [
+        evidenceId,
+        this.importId,
+        path,
+        diskPath,
+        containerId,
+        BigInt(size),
+        result.sha256,
+        result.kind,
+        parser,
+        result.status,
+        BigInt(result.records),
+        BigInt(result.errors),
+        BigInt(warnings),
+        BigInt(result.duplicates),
+        JSON.stringify(result.messages),
+      ],
+    );
+  }
+
+  private async recordRun(connection: DuckDBConnection): Promise<void> {
+    const errors = this.progress.files.reduce((sum, file) => sum + file.errors, 0);
+    const records = this.progress.state === 'done' ? this.progress.records : 0;
+    await connection.run(
+      `INSERT INTO import_runs VALUES ($1, make_timestamp($2::BIGINT), now()::TIMESTAMP, $3, from_json($4, '["VARCHAR"]'), $5, $6, $7, $8)`,
+      [
+        this.importId,
+        BigInt(this.startedAt) * 1000n,
+        this.progress.state,
+        JSON.stringify(this.inputs),
+        this.progress.files.length,
+        BigInt(records),
+        BigInt(errors),
+        APP_VERSION,
+      ],
+    );
+  }
+}

@@ -1,0 +1,60 @@
+// Line splitting for text evidence. Lines keep their 1-based number; a UTF-8 BOM is
+// dropped; CR LF and lone LF both end a line. A stream that fails mid-way (for example
+// a gzip file cut short) yields its partial last line marked as unterminated, then
+// rethrows the error so the caller can report where the data ended.
+
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+
+export interface TextLine {
+  text: string;
+  number: number;
+  /** False for a last line that had no line ending. */
+  terminated: boolean;
+}
+
+export class TruncatedInputError extends Error {
+  readonly line: number;
+  override readonly cause: unknown;
+  constructor(line: number, cause: unknown) {
+    super(`data ends early after line ${line}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'TruncatedInputError';
+    this.line = line;
+    this.cause = cause;
+  }
+}
+
+export async function* readLines(stream: Readable): AsyncGenerator<TextLine> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let number = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream) {
+      let text = carry + decoder.write(chunk as Buffer);
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      let start = 0;
+      for (;;) {
+        const end = text.indexOf('\n', start);
+        if (end < 0) break;
+        const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        number += 1;
+        yield { text: text.slice(start, lineEnd), number, terminated: true };
+        start = end + 1;
+      }
+      carry = text.slice(start);
+    }
+  } catch (error) {
+    carry += decoder.end();
+    if (carry.length > 0) yield { text: carry, number: number + 1, terminated: false };
+    throw new TruncatedInputError(number, error);
+  }
+  carry += decoder.end();
+  if (carry.length > 0) {
+    number += 1;
+    yield { text: carry.endsWith('\r') ? carry.slice(0, -1) : carry, number, terminated: false };
+  }
+}
