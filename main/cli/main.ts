@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { APP_VERSION } from '../version.ts';
 import { runImport } from './import.ts';
 import { runInfo } from './info.ts';
+import { runDemo, runSample } from './sample.ts';
 import { runServe } from './serve.ts';
 import { runTimeline } from './timeline.ts';
 
@@ -58,6 +59,22 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--host <address>', 'address to bind; only change from 127.0.0.1 on a trusted network', '127.0.0.1')
     .option('--web-root <dir>', 'folder with the built web UI (default: out/web)')
     .action(async (options) => setExit(await runServe(options)));
+
+  program
+    .command('sample')
+    .description('write the sample network bundle (Zeek conn, dns, http and ssl logs) into a folder')
+    .requiredOption('--out <dir>', 'folder to write the logs into')
+    .option('--seed <n>', 'seed; the same seed writes identical files', positiveInteger, 1)
+    .option('--events <n>', 'approximate number of records over all logs', positiveInteger, 20_000)
+    .action(async (options) => setExit(await runSample(options)));
+
+  program
+    .command('demo')
+    .description('write the sample bundle, import it into a sample case and serve the workbench on it')
+    .option('--dir <dir>', 'folder for the sample bundle and case (default: ~/.casebook/sample)')
+    .option('--port <n>', 'port to listen on (default: a random free port)', positiveInteger)
+    .option('--events <n>', 'approximate number of records in the sample', positiveInteger, 20_000)
+    .action(async (options) => setExit(await runDemo(options)));
 
   return program;
 }
