@@ -42,6 +42,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  /** The address actually bound. */
+  address: string;
   port: number;
   token: string;
   close(): Promise<void>;
@@ -184,12 +186,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  port = bound.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/#token=${token}`;
   log.info('browser mode listening', { host, port });
   return {
     url,
+    address: bound.address,
     port,
     token,
     close: () =>
