@@ -115,9 +115,9 @@ describe('browser-mode HTTP bridge', () => {
     expect(index.status).toBe(200);
     expect(index.body).toContain('<title>Casebook</title>');
     expect(String(index.headers['content-security-policy'])).toContain("default-src 'self'");
-    const escape = await call(server.port, { path: '/..%2Fsecret.txt', headers: { host } });
-    expect(escape.status).toBe(404);
-    expect(escape.body).not.toContain('outside the web root');
+    const traversal = await call(server.port, { path: '/..%2Fsecret.txt', headers: { host } });
+    expect(traversal.status).toBe(404);
+    expect(traversal.body).not.toContain('outside the web root');
   });
 
   it('binds only the loopback interface by default', () => {
