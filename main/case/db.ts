@@ -1,28 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
-/**
- * Settings for every case database. Extension auto-install and auto-load are off, so
- * no query can make DuckDB download an extension; external file access is off, so SQL
- * cannot read or write files other than the case itself.
- */
+/** Extension auto-install and auto-load are off, so no query can make DuckDB download anything. */
 export const CASE_DB_OPTIONS: Record<string, string> = {
   autoinstall_known_extensions: 'false',
   autoload_known_extensions: 'false',
-  enable_external_access: 'false',
 };
 
 export interface CaseDatabase {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
+  /** Private folder for bulk-load staging files; the only folder SQL may read. */
+  stagingDir: string;
+  close(): void;
 }
 
 /**
  * Open (or create) one case file. DuckDB must own a file from a single instance in one
  * thread of one process: a second instance on the same path gets no lock error and
  * corrupts the file, so callers keep exactly one CaseDatabase per path.
+ *
+ * File access from SQL is then switched off except for a private staging folder, so
+ * no query can read or write other files (DuckDB refuses to re-enable it while the
+ * database runs).
  */
-export async function openCaseDatabase(path: string): Promise<CaseDatabase> {
-  const instance = await DuckDBInstance.create(path, CASE_DB_OPTIONS);
-  const connection = await instance.connect();
-  return { instance, connection };
+export async function openCaseDatabase(file: string): Promise<CaseDatabase> {
+  const instance = await DuckDBInstance.create(file, CASE_DB_OPTIONS);
+  const stagingDir = mkdtempSync(path.join(tmpdir(), 'casebook-stage-'));
+  try {
+    const connection = await instance.connect();
+    await connection.run(`SET allowed_directories = ['${(stagingDir + path.sep).replaceAll("'", "''")}']`);
+    await connection.run('SET enable_external_access = false');
+    return {
+      instance,
+      connection,
+      stagingDir,
+      close() {
+        connection.closeSync();
+        instance.closeSync();
+        rmSync(stagingDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    instance.closeSync();
+    rmSync(stagingDir, { recursive: true, force: true });
+    throw error;
+  }
 }

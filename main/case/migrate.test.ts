@@ -24,8 +24,7 @@ describe('schema migrations', () => {
     await first.connection.run(
       `INSERT INTO events (event_id, evidence_id, locator, source, log, category, message, data) VALUES (0, 1, 'line 9', 'zeek', 'conn', 'network', 'kept', '{}')`,
     );
-    first.connection.closeSync();
-    first.instance.closeSync();
+    first.close();
 
     const addTags: Migration = { version: 2, name: 'event tags', statements: ['CREATE TABLE event_tags (event_id BIGINT, tag VARCHAR)'] };
     const second = await openCaseDatabase(casePath);
@@ -34,8 +33,7 @@ describe('schema migrations', () => {
     expect(Number(tags.getRows()[0]![0])).toBe(0);
     const events = await second.connection.runAndReadAll('SELECT message FROM events');
     expect(events.getRows()).toEqual([['kept']]);
-    second.connection.closeSync();
-    second.instance.closeSync();
+    second.close();
   });
 
   it('rolls back a failing migration and keeps the previous version', async () => {
@@ -50,8 +48,7 @@ describe('schema migrations', () => {
     await expect(migrate(database.connection, [...MIGRATIONS, broken])).rejects.toThrow(/schema migration 99 \(broken\) failed/);
     const tables = await database.connection.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'`);
     expect(Number(tables.getRows()[0]![0])).toBe(0);
-    database.connection.closeSync();
-    database.instance.closeSync();
+    database.close();
   });
 
   it('refuses a case written by a newer schema', async () => {
@@ -59,8 +56,7 @@ describe('schema migrations', () => {
     const database = await openCaseDatabase(casePath);
     await migrate(database.connection);
     await database.connection.run(`INSERT INTO schema_migrations VALUES (500, 'from the future', now()::TIMESTAMP)`);
-    database.connection.closeSync();
-    database.instance.closeSync();
+    database.close();
     await expect(CaseStore.open(casePath)).rejects.toThrow(/schema version 500, newer than this Casebook supports/);
   });
 });

@@ -68,8 +68,7 @@ export class CaseStore {
       const version = await migrate(database.connection);
       return new CaseStore(path, database, version);
     } catch (error) {
-      database.connection.closeSync();
-      database.instance.closeSync();
+      database.close();
       throw error;
     }
   }
@@ -87,10 +86,13 @@ export class CaseStore {
     this.dataVersion += 1;
   }
 
+  get stagingDir(): string {
+    return this.database.stagingDir;
+  }
+
   async close(): Promise<void> {
     await this.database.connection.run('CHECKPOINT');
-    this.database.connection.closeSync();
-    this.database.instance.closeSync();
+    this.database.close();
   }
 
   async eventCount(): Promise<number> {

@@ -1,16 +1,18 @@
-// Bulk writer for one import run: unified events and per-source typed tables go
-// through DuckDB appenders on the import's own connection, inside its transaction.
+// Bulk writer for one import run. Unified events and per-source typed tables are
+// staged as CSV batches in a private folder and loaded with DuckDB's CSV reader on the
+// import's own connection, inside its transaction (see staging.ts for why).
 
-import { type DuckDBAppender, type DuckDBConnection, DuckDBIntervalValue, DuckDBTimestampValue, LIST, VARCHAR } from '@duckdb/node-api';
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { UnifiedEvent } from '../../shared/events.ts';
 import type { TypedColumn, TypedColumnType, TypedRow } from '../ingest/handler.ts';
 import { EVENT_COLUMNS } from './schema.ts';
+import { quoteIdentifier } from './sql.ts';
+import { csvValue, loadStatement, NULL_TOKEN } from './staging.ts';
 
-const VARCHAR_LIST = LIST(VARCHAR);
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export { quoteIdentifier } from './sql.ts';
 
 /** Table names of typed tables are restricted to `[a-z0-9_]` so they need no quoting in SQL consoles. */
 export function typedTableName(name: string): string {
@@ -21,182 +23,104 @@ export function typedTableName(name: string): string {
   return cleaned.length > 0 ? cleaned.slice(0, 60) : 'unnamed';
 }
 
-function appendTyped(appender: DuckDBAppender, type: TypedColumnType, value: unknown): void {
-  if (value === null || value === undefined) {
-    appender.appendNull();
-    return;
-  }
-  switch (type) {
-    case 'VARCHAR':
-      appender.appendVarchar(typeof value === 'string' ? value : String(value));
-      return;
-    case 'BIGINT':
-      appender.appendBigInt(BigInt(value as bigint | number));
-      return;
-    case 'UBIGINT':
-      appender.appendUBigInt(BigInt(value as bigint | number));
-      return;
-    case 'INTEGER':
-      appender.appendInteger(Number(value));
-      return;
-    case 'USMALLINT':
-      appender.appendUSmallInt(Number(value));
-      return;
-    case 'DOUBLE':
-      appender.appendDouble(Number(value));
-      return;
-    case 'BOOLEAN':
-      appender.appendBoolean(Boolean(value));
-      return;
-    case 'TIMESTAMP':
-      appender.appendTimestamp(new DuckDBTimestampValue(BigInt(value as bigint)));
-      return;
-    case 'INTERVAL':
-      appender.appendInterval(new DuckDBIntervalValue(0, 0, BigInt(value as bigint)));
-      return;
-    default: {
-      // Lists: convert each element by the element type through appendValue.
-      const items = (value as unknown[]).map((item) => toListItem(type.slice(0, -2) as TypedColumnType, item));
-      appender.appendValue(items as never);
-    }
-  }
-}
+/** Prefixes of the per-source typed tables the writer manages. */
+const TYPED_TABLE_PATTERN = `(table_name LIKE 'zeek\\_%' ESCAPE '\\' OR table_name LIKE 'vol\\_%' ESCAPE '\\' OR table_name LIKE 'win\\_%' ESCAPE '\\')`;
 
-function toListItem(type: TypedColumnType, item: unknown): unknown {
-  if (item === null || item === undefined) return null;
-  switch (type) {
-    case 'TIMESTAMP':
-      return new DuckDBTimestampValue(BigInt(item as bigint));
-    case 'INTERVAL':
-      return new DuckDBIntervalValue(0, 0, BigInt(item as bigint));
-    case 'BIGINT':
-    case 'UBIGINT':
-      return BigInt(item as bigint);
-    case 'DOUBLE':
-      return Number(item);
-    case 'BOOLEAN':
-      return Boolean(item);
-    default:
-      return String(item);
-  }
-}
+const EVENT_STAGE_TYPES: TypedColumnType[] = EVENT_COLUMNS.map((column) => {
+  if (column.type === 'JSON') return 'VARCHAR';
+  if (column.type === 'SMALLINT') return 'INTEGER';
+  return column.type;
+});
 
 interface TypedTableState {
   name: string;
   /** Columns in table order, after event_id and evidence_id. */
   columns: TypedColumn[];
   index: Map<string, number>;
-  appender: DuckDBAppender | null;
+  /** Staged CSV lines not yet loaded, and the number of table columns each was written with. */
+  lines: string[];
+  widths: number[];
 }
 
 export class CaseWriter {
   private readonly connection: DuckDBConnection;
-  private events: DuckDBAppender | null = null;
+  private readonly stagingDir: string;
   private readonly typedTables = new Map<string, TypedTableState>();
+  private eventLines: string[] = [];
+  private pendingLoad: Promise<void> = Promise.resolve();
   private nextEventId: bigint;
-  private pending = 0;
-  private readonly flushEvery: number;
+  private readonly batchRows: number;
 
-  constructor(connection: DuckDBConnection, firstEventId: bigint, flushEvery = 50_000) {
+  constructor(connection: DuckDBConnection, firstEventId: bigint, stagingDir: string, batchRows = 100_000) {
     this.connection = connection;
     this.nextEventId = firstEventId;
-    this.flushEvery = flushEvery;
+    this.stagingDir = stagingDir;
+    this.batchRows = batchRows;
   }
 
   async open(): Promise<void> {
-    this.events = await this.connection.createAppender('events');
     const reader = await this.connection.runAndReadAll(
       `SELECT table_name, column_name, data_type FROM information_schema.columns
-       WHERE table_schema = 'main' AND (table_name LIKE 'zeek\\_%' ESCAPE '\\' OR table_name LIKE 'vol\\_%' ESCAPE '\\' OR table_name LIKE 'win\\_%' ESCAPE '\\')
-       ORDER BY table_name, ordinal_position`,
+       WHERE table_schema = 'main' AND ${TYPED_TABLE_PATTERN} ORDER BY table_name, ordinal_position`,
     );
     for (const [table, column, type] of reader.getRows() as [string, string, string][]) {
       if (column === 'event_id' || column === 'evidence_id') continue;
-      const state: TypedTableState = this.typedTables.get(table) ?? { name: table, columns: [], index: new Map(), appender: null };
+      const state: TypedTableState = this.typedTables.get(table) ?? { name: table, columns: [], index: new Map(), lines: [], widths: [] };
       state.index.set(column, state.columns.length);
       state.columns.push({ name: column, type: type as TypedColumnType });
       this.typedTables.set(table, state);
     }
   }
 
-  get eventIdCursor(): bigint {
-    return this.nextEventId;
+  /** True when enough rows are staged that the caller should `await flush()`. */
+  get full(): boolean {
+    return this.eventLines.length >= this.batchRows;
   }
 
-  /** Append one event (and its typed row); returns the event id it was given. */
-  async add(evidenceId: number, event: UnifiedEvent, typed?: TypedRow): Promise<bigint> {
+  /** Stage one event (and its typed row); returns the event id it was given. */
+  add(evidenceId: number, event: UnifiedEvent, typed?: TypedRow): bigint {
     const eventId = this.nextEventId;
     this.nextEventId += 1n;
-    this.appendEvent(eventId, evidenceId, event);
-    if (typed) await this.appendTypedRow(eventId, evidenceId, typed);
-    this.pending += 1;
-    if (this.pending >= this.flushEvery) this.flush();
+    this.eventLines.push(this.eventLine(eventId, evidenceId, event));
+    if (typed) this.stageTypedRow(eventId, evidenceId, typed);
     return eventId;
   }
 
-  private appendEvent(eventId: bigint, evidenceId: number, event: UnifiedEvent): void {
-    const appender = this.events!;
+  private eventLine(eventId: bigint, evidenceId: number, event: UnifiedEvent): string {
     const record = event as unknown as Record<string, unknown>;
-    for (const column of EVENT_COLUMNS) {
-      switch (column.name) {
-        case 'event_id':
-          appender.appendBigInt(eventId);
-          break;
-        case 'evidence_id':
-          appender.appendInteger(evidenceId);
-          break;
-        case 'ts':
-          if (event.ts_micros === null) appender.appendNull();
-          else appender.appendTimestamp(new DuckDBTimestampValue(event.ts_micros));
-          break;
-        case 'ts_nanos':
-          appender.appendSmallInt(event.ts_nanos ?? 0);
-          break;
-        case 'dns_answers':
-          if (event.dns_answers == null) appender.appendNull();
-          else appender.appendList(event.dns_answers, VARCHAR_LIST);
-          break;
-        default: {
-          const value = record[column.name];
-          if (value === null || value === undefined) appender.appendNull();
-          else if (column.type === 'BIGINT') appender.appendBigInt(BigInt(value as number));
-          else if (column.type === 'INTEGER') appender.appendInteger(value as number);
-          else appender.appendVarchar(String(value));
-        }
-      }
+    const fields: string[] = new Array(EVENT_COLUMNS.length);
+    for (let i = 0; i < EVENT_COLUMNS.length; i++) {
+      const name = EVENT_COLUMNS[i]!.name;
+      let value: unknown;
+      if (name === 'event_id') value = eventId;
+      else if (name === 'evidence_id') value = evidenceId;
+      else if (name === 'ts') value = event.ts_micros;
+      else if (name === 'ts_nanos') value = event.ts_nanos ?? 0;
+      else value = record[name];
+      fields[i] = csvValue(EVENT_STAGE_TYPES[i]!, value);
     }
-    appender.endRow();
+    return fields.join(',');
   }
 
-  private async tableFor(row: TypedRow): Promise<TypedTableState> {
+  private tableFor(row: TypedRow): TypedTableState {
     const name = typedTableName(row.table);
     let state = this.typedTables.get(name);
     if (!state) {
-      const ddl = row.columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`);
-      await this.connection.run(
-        `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(name)} (event_id BIGINT, evidence_id INTEGER${ddl.length ? `, ${ddl.join(', ')}` : ''})`,
-      );
-      state = { name, columns: [], index: new Map(), appender: null };
-      for (const column of row.columns) {
-        if (state.index.has(column.name)) continue;
-        state.index.set(column.name, state.columns.length);
-        state.columns.push(column);
-      }
+      state = { name, columns: [], index: new Map(), lines: [], widths: [] };
       this.typedTables.set(name, state);
     }
     return state;
   }
 
   /**
-   * Columns are matched by name. A column the table lacks is added; a column whose type
-   * differs from the table's goes to a sibling column named `name:TYPE`, so no value is
-   * coerced or lost when two files disagree on a field's type.
+   * Columns are matched by name. A column the table lacks is added when the batch is
+   * loaded; a column whose type differs from the table's goes to a sibling column named
+   * `name:TYPE`, so no value is coerced or lost when two files disagree on a type.
    */
-  private async appendTypedRow(eventId: bigint, evidenceId: number, row: TypedRow): Promise<void> {
-    const state = await this.tableFor(row);
-    const targets: number[] = [];
-    const missing: TypedColumn[] = [];
-    for (const column of row.columns) {
+  private stageTypedRow(eventId: bigint, evidenceId: number, row: TypedRow): void {
+    const state = this.tableFor(row);
+    const values: string[] = new Array(state.columns.length).fill(NULL_TOKEN);
+    row.columns.forEach((column, i) => {
       let position = state.index.get(column.name);
       let target = column;
       if (position !== undefined && state.columns[position]!.type !== column.type) {
@@ -204,50 +128,87 @@ export class CaseWriter {
         position = state.index.get(target.name);
       }
       if (position === undefined) {
-        missing.push(target);
-        position = state.columns.length + missing.length - 1;
+        position = state.columns.length;
+        state.index.set(target.name, position);
+        state.columns.push(target);
       }
-      targets.push(position);
+      values[position] = csvValue(target.type, row.values[i]);
+    });
+    // Rows staged before a column was added are shorter; flush() pads them with NULL.
+    state.lines.push(`${eventId},${evidenceId},${values.join(',')}`);
+    state.widths.push(state.columns.length);
+  }
+
+  private async ensureTable(state: TypedTableState): Promise<void> {
+    const existing = await this.connection.runAndReadAll(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1`,
+      [state.name],
+    );
+    const present = new Set(existing.getRows().map((row) => String(row[0])));
+    if (present.size === 0) {
+      await this.connection.run(`CREATE TABLE ${quoteIdentifier(state.name)} (event_id BIGINT, evidence_id INTEGER)`);
     }
-    if (missing.length > 0) {
-      if (state.appender) {
-        state.appender.flushSync();
-        state.appender.closeSync();
-        state.appender = null;
-      }
-      for (const column of missing) {
+    for (const column of state.columns) {
+      if (!present.has(column.name)) {
         await this.connection.run(`ALTER TABLE ${quoteIdentifier(state.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
-        state.index.set(column.name, state.columns.length);
-        state.columns.push(column);
       }
     }
-    if (!state.appender) state.appender = await this.connection.createAppender(state.name);
-    const values: unknown[] = new Array(state.columns.length).fill(null);
-    row.values.forEach((value, i) => {
-      values[targets[i]!] = value;
-    });
-    const appender = state.appender;
-    appender.appendBigInt(eventId);
-    appender.appendInteger(evidenceId);
-    state.columns.forEach((column, i) => {
-      appendTyped(appender, column.type, values[i]);
-    });
-    appender.endRow();
   }
 
-  flush(): void {
-    this.events?.flushSync();
-    for (const state of this.typedTables.values()) state.appender?.flushSync();
-    this.pending = 0;
-  }
-
-  close(): void {
-    this.flush();
-    this.events?.closeSync();
-    this.events = null;
-    for (const state of this.typedTables.values()) {
-      state.appender?.closeSync();
-      state.appender = null;
+  private async load(table: string, columns: { name: string; type: TypedColumnType }[], lines: string[]): Promise<void> {
+    const file = path.join(this.stagingDir, `${table}-${randomBytes(6).toString('hex')}.csv`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    try {
+      await this.connection.run(loadStatement(table, columns, file));
+    } finally {
+      await rm(file, { force: true });
     }
+  }
+
+  /**
+   * Start loading every staged row into the case and return once the previous load has
+   * finished. The new load runs in DuckDB's threads while the caller stages the next
+   * batch, so parsing and loading overlap; `finish()` waits for the last one.
+   */
+  async flush(): Promise<void> {
+    await this.pendingLoad;
+    const jobs: { table: string; columns: { name: string; type: TypedColumnType }[]; lines: string[]; state?: TypedTableState }[] = [];
+    if (this.eventLines.length > 0) {
+      jobs.push({
+        table: 'events',
+        columns: EVENT_COLUMNS.map((column, i) => ({ name: column.name, type: EVENT_STAGE_TYPES[i]! })),
+        lines: this.eventLines,
+      });
+      this.eventLines = [];
+    }
+    for (const state of this.typedTables.values()) {
+      if (state.lines.length === 0) continue;
+      const width = state.columns.length;
+      const lines = state.lines.map((line, i) =>
+        state.widths[i]! < width ? line + `,${NULL_TOKEN}`.repeat(width - state.widths[i]!) : line,
+      );
+      state.lines = [];
+      state.widths = [];
+      const columns: { name: string; type: TypedColumnType }[] = [
+        { name: 'event_id', type: 'BIGINT' },
+        { name: 'evidence_id', type: 'INTEGER' },
+        ...state.columns,
+      ];
+      jobs.push({ table: state.name, columns, lines, state: { ...state, columns: [...state.columns] } });
+    }
+    this.pendingLoad = (async () => {
+      for (const job of jobs) {
+        if (job.state) await this.ensureTable(job.state);
+        await this.load(job.table, job.columns, job.lines);
+      }
+    })();
+    // Keep a failed load from surfacing as an unhandled rejection; finish() rethrows it.
+    this.pendingLoad.catch(() => undefined);
+  }
+
+  /** Load what is staged and wait until every load has finished. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.pendingLoad;
   }
 }

@@ -74,9 +74,10 @@ class FileSink implements ImportSink {
   async drain(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
-    for (const item of batch) await this.writer.add(this.evidenceId, item.event, item.typed);
+    for (const item of batch) this.writer.add(this.evidenceId, item.event, item.typed);
     this.records += batch.length;
     this.onRecords(batch.length);
+    if (this.writer.full) await this.writer.flush();
     // Give the event loop a turn so the UI and progress polling stay responsive.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.signal.throwIfAborted();
@@ -153,7 +154,7 @@ export class ImportRun {
         'SELECT coalesce(max(event_id), -1) + 1, (SELECT coalesce(max(evidence_id), 0) FROM evidence) FROM events',
       );
       const [firstEvent, lastEvidence] = next.getRows()[0] as [bigint, number];
-      const writer = new CaseWriter(connection, BigInt(firstEvent));
+      const writer = new CaseWriter(connection, BigInt(firstEvent), this.store.stagingDir);
       await writer.open();
       let evidenceId = Number(lastEvidence);
       const containerIds = new Map<string, number>();
@@ -197,7 +198,7 @@ export class ImportRun {
         this.progress.files.push(result);
         this.progress.filesDone += 1;
       }
-      writer.close();
+      await writer.finish();
       await connection.run('COMMIT');
       began = false;
       this.progress.state = 'done';
@@ -271,7 +272,6 @@ export class ImportRun {
       await sink.drain().catch(() => undefined);
       sink.issue({ severity: 'error', position: 'file', message: `parser ${handler.parser} stopped: ${(error as Error).message}` });
     }
-    writer.flush();
     await sink.saveIssues(connection);
     let status: EvidenceStatus = 'imported';
     if (sink.errors > 0) status = sink.records > 0 ? 'partial' : 'failed';
