@@ -519,7 +519,7 @@ export class ChunkParser {
       for (const child of node.children) {
         if (child.kind === 'subst' && hasArray) {
           const value = this.pick(values, child.index, item);
-          if (value) element.children.push({ kind: 'value', value });
+          if (value && value.text !== '') element.children.push({ kind: 'value', value });
           continue;
         }
         this.instantiateNode(child, values, element.children, depth + 1);

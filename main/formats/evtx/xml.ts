@@ -77,7 +77,7 @@ function renderElement(element: BxElement, depth: number, lines: string[]): void
       if (c.kind === 'cdata') text += `<![CDATA[${c.text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
       else text += renderPart(c as BxPart, false);
     }
-    lines.push(`${open}>${text}</${element.name}>`);
+    lines.push(text === '' ? `${open}/>` : `${open}>${text}</${element.name}>`);
     return;
   }
   lines.push(`${open}>`);
