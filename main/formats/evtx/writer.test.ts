@@ -2,6 +2,7 @@
 // token kind, the substitution rules and each named defect.
 
 import { execFileSync, spawnSync } from 'node:child_process';
+// biome-ignore lint/style/noRestrictedImports: the test hands a temporary file to evtxexport; the parser itself stays pure
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
