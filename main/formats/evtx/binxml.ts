@@ -231,8 +231,8 @@ export class ChunkParser {
     const node: TElement = { kind: 'element', name: name.name, attributes: [], children: [] };
     if (token & 0x40) pos += 4; // attribute list size: the attribute tokens themselves delimit the list
 
-    // Attributes run until the close start (0x02) or close empty (0x03) token; each
-    // attribute's value is the value, substitution and reference tokens that follow its name.
+    // Attributes run until the close start (0x02) or close empty (0x03) token. An
+    // attribute's value is made of the value, substitution and reference tokens after its name.
     let attribute: TAttribute | null = null;
     for (;;) {
       this.countToken(pos);
@@ -416,7 +416,7 @@ export class ChunkParser {
       const dataEnd = offset + 24 + size;
       if (dataEnd > this.bytes.length)
         throw new BinXmlError(`template definition at chunk offset 0x${offset.toString(16)} has size ${size} beyond the chunk`);
-      // The cache holds an error marker while parsing, so a definition that refers to itself cannot recurse.
+      // The cache contains an error marker while parsing, so a definition that refers to itself cannot recurse.
       this.templates.set(offset, SELF_REFERENCE);
       const { nodes } = this.parseFragment(offset + 24, dataEnd, depth + 1);
       result = { guid: '', nodes, warnings: this.warnings };
@@ -464,10 +464,10 @@ export class ChunkParser {
   }
 
   /**
-   * Instantiates one element. Rules from the libyal notes: an array value repeats the
-   * element once per item (an empty array gives one empty element); an optional
-   * substitution whose value is NullType removes its attribute, and removes an element whose
-   * only content it is when that element has no attributes.
+   * Instantiates one element with the substitution rules of the libyal notes. An array
+   * value repeats the element once per item, and an empty array gives one empty element.
+   * An optional substitution whose value is NullType removes its attribute. It also removes
+   * an element without attributes when it is that element's only content.
    */
   private instantiateElement(node: TElement, values: (BxValue | BxNode[])[], out: BxNode[], depth: number): void {
     if (depth > MAX_DEPTH) throw new BinXmlError(`BinXML nested deeper than ${MAX_DEPTH}`);

@@ -4,7 +4,7 @@
 // signature, bounded by the chunk, and checked against the copy of their size.
 
 import type { WinEvent } from '../windows/event.ts';
-import { BinXmlError, type BxElement, ChunkParser } from './binxml.ts';
+import { type BxElement, ChunkParser } from './binxml.ts';
 import { crc32 } from './crc32.ts';
 import { rootElement, toWinEvent } from './winevent.ts';
 import { renderXml } from './xml.ts';
@@ -109,7 +109,7 @@ export interface ParsedRecord {
   fileOffset: number;
   size: number;
   recovered: boolean;
-  /** Element tree; null in `xml` output mode, where `xml` holds the rendered text instead. */
+  /** Element tree, or null in `xml` output mode, where `xml` contains the rendered text instead. */
   root: BxElement | null;
   xml?: string;
   event: WinEvent;
@@ -266,8 +266,8 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
     const copy = fits ? view.getUint32(pos + size - 4, true) : null;
     let record: ParsedRecord | null = null;
     if (fits && copy !== size) {
-      // A record whose size copy was not written yet (seen at the end of dirty chunks) is
-      // kept when its BinXML parses completely; otherwise it is corrupt.
+      // The size copy of the last record in a dirty chunk can be missing (not written yet).
+      // Such a record is kept when its BinXML parses completely, and is corrupt otherwise.
       record = parseRecord(pos, size, false, true);
       if (record)
         problem(
@@ -292,8 +292,8 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
     if (!record) {
       const recordId = view.getBigUint64(pos + 8, true);
       // After a resynchronisation, a record continues this chunk only when its identifier
-      // follows the last good one within the chunk header's range; older copies left in
-      // the chunk are carved as recovered instead.
+      // follows the last good one and is within the chunk header's range. Older copies left
+      // in the chunk are carved as recovered instead.
       const continues = !resynced || ((lastId === null || recordId > lastId) && recordId <= header.lastRecordId);
       record = parseRecord(pos, size, !continues);
       if (record && !continues) {
@@ -347,10 +347,15 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
         event,
       };
     } catch (error) {
-      if (!(error instanceof BinXmlError)) throw error;
+      // Any failure inside one record (a BinXmlError, or a RangeError from a crafted
+      // offset) marks that record bad and the walk goes on.
       if (!recovered && !quiet) {
         result.corrupt++;
-        problem('bad-binxml', pos, `record ${recordId} in chunk ${index} at chunk offset 0x${pos.toString(16)}: ${error.message}`);
+        problem(
+          'bad-binxml',
+          pos,
+          `record ${recordId} in chunk ${index} at chunk offset 0x${pos.toString(16)}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       return null;
     }

@@ -34,8 +34,8 @@ export interface EvtxRecord {
   fileOffset: number;
   recovered: boolean;
   /**
-   * Parsed element tree (the `<Event>` element); null when the record held no element, and
-   * when a worker thread parsed it (workers send the rendered XML instead of the tree).
+   * Parsed element tree (the `<Event>` element). It is null when the record contains no
+   * element, and when a worker thread parsed the record, because workers send the rendered XML.
    */
   root: BxElement | null;
   /** Renders the record as XML text. */
@@ -182,7 +182,7 @@ export class EvtxReader {
       }
       for (const r of chunk.recovered) recovered.push(r);
     }
-    // Slack often holds older copies of records that are still present, so a carved record
+    // Slack often contains older copies of records that are still present, so a carved record
     // whose identifier a normal record has is dropped (libyal notes, section "Recovery").
     // NOTE: carved records are held until the end of the file so this check sees every chunk.
     const recoveredIds = new Set<bigint>();
@@ -242,9 +242,9 @@ export class EvtxReader {
       const bytes = await this.source.read(fileOffset, Math.min(CHUNK_SIZE, this.source.size - fileOffset));
       const { signature, headerCrcOk } = inspectChunk(bytes);
       if (signature && headerCrcOk) this.report.foundChunks++;
-      // A chunk inside the declared count is read even with a bad header checksum (the
-      // mismatch is reported). Past the declared count only a valid checksum makes the
-      // block a chunk of this file, as for a dirty header; otherwise its records are carved.
+      // A chunk inside the declared count is read even with a bad header checksum, and the
+      // mismatch is reported. Past the declared count only a valid checksum makes the block
+      // a chunk of this file (the dirty header case). Otherwise its records are carved.
       const carveOnly = signature && !headerCrcOk && index >= declared;
       if (!signature && !recover) continue;
       yield { bytes, index, fileOffset, options: { recover, carveOnly } };

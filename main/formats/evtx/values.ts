@@ -1,7 +1,8 @@
 // Decoding of BinXML substitution values. Value types, sizes and the array rules follow
 // libyal's "Windows XML Event Log (EVTX) format" notes (section "Value types") and
-// MS-EVEN6 2.2.12 (BinXml value types). Decoding never throws: a value that does not fit
-// its type is shown as hex and carries a warning, and a lossy display keeps the raw form.
+// MS-EVEN6 2.2.12 (BinXml value types). Decoding does not throw on any bytes within the
+// bounds the caller checked: a value that does not fit its type is shown as hex and carries
+// a warning, and a lossy display keeps the raw form.
 
 /** One decoded substitution value (or one value text of a template). */
 export interface BxValue {
@@ -16,7 +17,7 @@ export interface BxValue {
    * with unpaired surrogates, the bytes as hex for a value whose size does not fit its type.
    */
   raw?: string;
-  /** Why the display differs from a plain decode (odd boolean, repaired UTF-16, size mismatch). */
+  /** Reason the display differs from a plain decode (odd boolean, repaired UTF-16, size mismatch). */
   warning?: string;
   /** FILETIME ticks (100 ns since 1601-01-01 UTC) for FileTimeType values. */
   filetime?: bigint;
@@ -150,8 +151,11 @@ function formatSid(view: DataView, offset: number, size: number): { text: string
   return { text, length };
 }
 
+/** Formats a real; infinities and NaN use the Windows spellings from the libyal notes. */
 function formatReal(n: number): string {
-  return Number.isFinite(n) ? String(n) : n > 0 ? '1.#INF' : n < 0 ? '-1.#INF' : '-1.#IND';
+  if (Number.isFinite(n)) return String(n);
+  if (Number.isNaN(n)) return '-1.#IND';
+  return n > 0 ? '1.#INF' : '-1.#INF';
 }
 
 /** Size in bytes of one item of a fixed-size scalar type, or 0 for variable-size types. */
@@ -214,7 +218,7 @@ function decodeFixed(type: number, view: DataView, offset: number): ScalarText {
     case 0x0c:
       return { text: formatReal(view.getFloat64(offset, true)) };
     case 0x0d: {
-      // MS-EVEN6 says a BoolType MUST be 0 or 1, but providers store bit masks in it.
+      // MS-EVEN6 requires a BoolType to be 0 or 1, but providers store bit masks in it.
       // Other values keep their number so nothing is coerced silently.
       const n = view.getUint32(offset, true);
       if (n === 0) return { text: 'false' };
@@ -348,8 +352,12 @@ function decodeArray(type: number, bytes: Uint8Array, view: DataView, offset: nu
   } else {
     // NOTE: an array of SizeTType (0x90) does not say its item width; 8 bytes is assumed
     // when the size allows it, else 4.
-    const itemSize = base === 0x10 ? (size % 8 === 0 ? 8 : 4) : fixedSize(base);
-    const itemType = base === 0x10 ? (itemSize === 8 ? 0x15 : 0x14) : base;
+    let itemSize = fixedSize(base);
+    let itemType = base;
+    if (base === 0x10) {
+      itemSize = size % 8 === 0 ? 8 : 4;
+      itemType = itemSize === 8 ? 0x15 : 0x14;
+    }
     if (itemSize === 0) {
       const hex = toHex(bytes.subarray(offset, offset + size), true);
       return { type, text: hex, items: [hex], raw: hex, warning: `array type 0x${type.toString(16)} is not decoded: shown as hex` };

@@ -472,3 +472,60 @@ describe.skipIf(!hasEvtxexport)('EVTX writer output read by libevtx evtxexport',
     expect(parsed.map((r) => r.xml())).toEqual(theirs);
   });
 });
+
+describe('EVTX crafted input', () => {
+  const tpl = template(
+    el(
+      'Event',
+      {},
+      systemElement(1),
+      el('EventData', {}, el('Data', { Name: 'Text' }, sub(6, 0x01)), el('Data', { Name: 'Xml' }, sub(7, 0x21))),
+    ),
+  );
+  const clean = writeEvtx(
+    Array.from({ length: 40 }, (_, i) => ({
+      written: WRITTEN,
+      template: tpl,
+      values: [...systemValues(BigInt(i + 1)), v.string(`value ${i}`), v.binxml(el('Inner', {}, el('Leaf', {}, 'x')), i % 2 === 0)],
+    })),
+    { recordsPerChunk: 20 },
+  );
+
+  it('survives random byte corruption', async () => {
+    // A fixed linear congruential generator keeps the run reproducible.
+    let seed = 0x2545f491;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const started = performance.now();
+    for (let round = 0; round < 300; round++) {
+      const bytes = clean.slice();
+      const flips = 1 + Math.floor(random() * 16);
+      for (let f = 0; f < flips; f++) {
+        // Corrupt the records area of either chunk, where sizes, offsets and tokens live.
+        const chunk = Math.floor(random() * 2);
+        const offset = 4096 + chunk * 65536 + 512 + Math.floor(random() * 6000);
+        bytes[offset] = Math.floor(random() * 256);
+      }
+      const { report } = await readEvtx(bytes, { workers: 0 });
+      expect(report.records + report.corrupt).toBeGreaterThan(0);
+      expect(report.records).toBeLessThanOrEqual(40);
+    }
+    expect(performance.now() - started).toBeLessThan(60_000);
+  });
+
+  it('bounds a huge value count', async () => {
+    const bytes = clean.slice();
+    const view = new DataView(bytes.buffer);
+    // The first record's template instance: fragment header (4 bytes), then 0x0C at record offset 28.
+    const instance = 4096 + 512 + 24 + 4;
+    expect(bytes[instance]).toBe(0x0c);
+    const definitionSize = view.getUint32(instance + 10 + 20, true);
+    view.setUint32(instance + 10 + 24 + definitionSize, 0xfffffff0, true);
+    const { report } = await readEvtx(bytes, { workers: 0 });
+    expect(report.corrupt).toBe(1);
+    expect(report.records).toBe(39);
+    expect(report.problems.find((p) => p.kind === 'bad-binxml')?.message).toContain('declares 4294967280 values');
+  });
+});

@@ -1,7 +1,7 @@
-// EVTX writer for tests and scenario generators: file header, chunks with correct CRC-32s,
-// records as template instances (definitions inline on first use in a chunk, referenced by
-// offset after that) or as plain BinXML without templates, and named defects that break one
-// thing each. Layouts follow libyal's "Windows XML Event Log (EVTX) format" notes and
+// EVTX writer for tests and scenario generators. It writes the file header, chunks with
+// correct CRC-32s and records, either as template instances or as plain BinXML without
+// templates. A template definition is written inline on its first use in a chunk and
+// referenced by offset after that. Named defects each break one thing. Layouts follow libyal's "Windows XML Event Log (EVTX) format" notes and
 // MS-EVEN6 2.2.12 (BinXml); see parser modules for the field tables.
 
 import { chunkHeaderCrc } from './chunk.ts';
@@ -234,7 +234,7 @@ export type EvtxDefect =
   | { kind: 'recordInSlack'; chunk: number };
 
 export interface WriteOptions {
-  /** Most records per chunk (default: as many as fit). */
+  /** Maximum records per chunk (default: as many as fit). */
   recordsPerChunk?: number;
   defects?: EvtxDefect[];
   /** Minor format version: 1 (Windows Vista and later) or 2 (Windows 10 2004 and later). */
