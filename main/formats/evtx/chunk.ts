@@ -7,7 +7,6 @@ import type { WinEvent } from '../windows/event.ts';
 import { type BxElement, ChunkParser } from './binxml.ts';
 import { crc32 } from './crc32.ts';
 import { rootElement, toWinEvent } from './winevent.ts';
-import { renderXml } from './xml.ts';
 
 export const FILE_HEADER_SIZE = 4096;
 export const CHUNK_SIZE = 65536;
@@ -109,9 +108,8 @@ export interface ParsedRecord {
   fileOffset: number;
   size: number;
   recovered: boolean;
-  /** Element tree, or null in `xml` output mode, where `xml` contains the rendered text instead. */
+  /** Element tree, or null in `event` output mode. */
   root: BxElement | null;
-  xml?: string;
   event: WinEvent;
 }
 
@@ -136,11 +134,11 @@ export interface ChunkOptions {
   /** Treat every record of this block as recovered (a block the file should not hold, such as one with a bad header checksum past the declared count). */
   carveOnly?: boolean;
   /**
-   * `tree` (default) keeps each record's element tree for rendering on demand. `xml` renders
-   * the XML at once and drops the tree: copying trees between threads costs about three
-   * times the parse, so worker threads use this mode.
+   * `tree` (default) keeps each record's element tree. `event` drops it and keeps only the
+   * WinEvent: copying trees between threads costs about three times the parse, so worker
+   * threads use this mode and the tree is parsed again from the chunk bytes on request.
    */
-  output?: 'tree' | 'xml';
+  output?: 'tree' | 'event';
 }
 
 function chunkHeader(view: DataView): ChunkHeader {
@@ -321,20 +319,6 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
       const { nodes, warnings } = parser.parseRecord(pos + RECORD_HEADER_SIZE, pos + size - 4);
       const root = rootElement(nodes);
       const event = toWinEvent(root, warnings, locator, recovered);
-      if (options.output === 'xml') {
-        return {
-          recordId,
-          writtenTicks,
-          chunkIndex: index,
-          chunkOffset: pos,
-          fileOffset: fileOffset + pos,
-          size,
-          recovered,
-          root: null,
-          xml: root ? renderXml(root) : '',
-          event,
-        };
-      }
       return {
         recordId,
         writtenTicks,
@@ -343,7 +327,7 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
         fileOffset: fileOffset + pos,
         size,
         recovered,
-        root,
+        root: options.output === 'event' ? null : root,
         event,
       };
     } catch (error) {
@@ -381,4 +365,13 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
 function isBlank(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i += 8) if (bytes[i] !== 0) return false;
   return true;
+}
+
+/** Parses the element tree of the record at `chunkOffset` again; null when it has none or does not parse. */
+export function reparseRecord(bytes: Uint8Array, chunkOffset: number, size: number): BxElement | null {
+  try {
+    return rootElement(new ChunkParser(bytes).parseRecord(chunkOffset + RECORD_HEADER_SIZE, chunkOffset + size - 4).nodes);
+  } catch {
+    return null;
+  }
 }

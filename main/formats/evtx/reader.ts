@@ -13,6 +13,7 @@ import {
   type ParsedRecord,
   parseChunk,
   parseFileHeader,
+  reparseRecord,
 } from './chunk.ts';
 import { ChunkPool } from './pool.ts';
 import { filetimeToPrecise } from './values.ts';
@@ -34,10 +35,10 @@ export interface EvtxRecord {
   fileOffset: number;
   recovered: boolean;
   /**
-   * Parsed element tree (the `<Event>` element). It is null when the record contains no
-   * element, and when a worker thread parsed the record, because workers send the rendered XML.
+   * Parsed element tree (the `<Event>` element), or null when the record contains none.
+   * After a worker-thread parse it is parsed again on first access.
    */
-  root: BxElement | null;
+  readonly root: BxElement | null;
   /** Renders the record as XML text. */
   xml(): string;
 }
@@ -81,8 +82,20 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   return { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, Math.min(offset + length, bytes.length)) };
 }
 
-function toRecord(parsed: ParsedRecord): EvtxRecord {
-  const root = parsed.root;
+/**
+ * Wraps a parsed record. A record parsed on a worker thread arrives without its tree, so
+ * the tree is parsed again from the chunk bytes the first time `root` or `xml()` needs it.
+ */
+function toRecord(parsed: ParsedRecord, chunkBytes: Uint8Array | null): EvtxRecord {
+  let root = parsed.root;
+  let reparsed = root !== null || chunkBytes === null;
+  const tree = () => {
+    if (!reparsed && chunkBytes) {
+      root = reparseRecord(chunkBytes, parsed.chunkOffset, parsed.size);
+      reparsed = true;
+    }
+    return root;
+  };
   return {
     recordId: parsed.recordId,
     written: filetimeToPrecise(parsed.writtenTicks),
@@ -90,8 +103,13 @@ function toRecord(parsed: ParsedRecord): EvtxRecord {
     chunkIndex: parsed.chunkIndex,
     fileOffset: parsed.fileOffset,
     recovered: parsed.recovered,
-    root,
-    xml: () => parsed.xml ?? (root ? renderXml(root) : ''),
+    get root() {
+      return tree();
+    },
+    xml: () => {
+      const element = tree();
+      return element ? renderXml(element) : '';
+    },
   };
 }
 
@@ -169,63 +187,67 @@ export class EvtxReader {
    * records whose identifiers no normal record has.
    */
   async *records(): AsyncGenerator<EvtxRecord> {
-    const recovered: ParsedRecord[] = [];
+    const recovered: { record: ParsedRecord; bytes: Uint8Array }[] = [];
     const normalIds = new Set<bigint>();
-    for await (const chunk of this.chunkResults()) {
+    for await (const { result: chunk, bytes } of this.chunkResultsWithBytes()) {
       for (const p of chunk.problems) this.addProblem(p);
       this.report.corrupt += chunk.corrupt;
       for (const r of chunk.records) {
         normalIds.add(r.recordId);
         this.report.records++;
         if (r.event.warnings.length > 0) this.report.recordsWithWarnings++;
-        yield toRecord(r);
+        yield toRecord(r, bytes);
       }
-      for (const r of chunk.recovered) recovered.push(r);
+      for (const r of chunk.recovered) recovered.push({ record: r, bytes });
     }
     // Slack often contains older copies of records that are still present, so a carved record
     // whose identifier a normal record has is dropped (libyal notes, section "Recovery").
     // NOTE: carved records are held until the end of the file so this check sees every chunk.
     const recoveredIds = new Set<bigint>();
-    for (const r of recovered) {
+    for (const { record: r, bytes } of recovered) {
       if (normalIds.has(r.recordId) || recoveredIds.has(r.recordId)) continue;
       recoveredIds.add(r.recordId);
       this.report.recovered++;
-      yield toRecord(r);
+      yield toRecord(r, bytes);
     }
   }
 
   /** Parses every block after the file header, in order. */
   async *chunkResults(): AsyncGenerator<ChunkResult> {
+    for await (const { result } of this.chunkResultsWithBytes()) yield result;
+  }
+
+  /** Chunk results with the chunk bytes, which records parsed on a worker use to parse their tree again. */
+  private async *chunkResultsWithBytes(): AsyncGenerator<{ result: ChunkResult; bytes: Uint8Array }> {
     const workers = this.workerCount();
     const jobs = this.jobs();
     if (workers <= 0) {
-      for await (const job of jobs) yield parseChunk(job.bytes, job.index, job.fileOffset, job.options);
+      for await (const job of jobs) yield { result: parseChunk(job.bytes, job.index, job.fileOffset, job.options), bytes: job.bytes };
       return;
     }
     const pool = ChunkPool.shared(workers);
-    {
-      // Keep a few chunks in flight per worker and yield results in file order.
-      const pending: Promise<ChunkResult>[] = [];
-      const depth = workers * 3;
-      const iterator = jobs[Symbol.asyncIterator]();
-      let done = false;
-      const fill = async () => {
-        while (!done && pending.length < depth) {
-          const next = await iterator.next();
-          if (next.done) {
-            done = true;
-            break;
-          }
-          const job = next.value;
-          pending.push(pool.parse(job.bytes, job.index, job.fileOffset, { ...job.options, output: 'xml' }));
+    // Keep a few chunks in flight per worker and yield results in file order.
+    const pending: { result: Promise<ChunkResult>; bytes: Uint8Array }[] = [];
+    const depth = workers * 3;
+    const iterator = jobs[Symbol.asyncIterator]();
+    let done = false;
+    const fill = async () => {
+      while (!done && pending.length < depth) {
+        const next = await iterator.next();
+        if (next.done) {
+          done = true;
+          break;
         }
-      };
-      await fill();
-      while (pending.length > 0) {
-        const result = await pending.shift()!;
-        await fill();
-        yield result;
+        const job = next.value;
+        pending.push({ result: pool.parse(job.bytes, job.index, job.fileOffset, { ...job.options, output: 'event' }), bytes: job.bytes });
       }
+    };
+    await fill();
+    while (pending.length > 0) {
+      const head = pending.shift()!;
+      const result = await head.result;
+      await fill();
+      yield { result, bytes: head.bytes };
     }
   }
 
