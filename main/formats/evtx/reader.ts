@@ -202,7 +202,7 @@ export class EvtxReader {
     }
     // Slack often contains older copies of records that are still present, so a carved record
     // whose identifier a normal record has is dropped (libyal notes, section "Recovery").
-    // NOTE: carved records are held until the end of the file so this check sees every chunk.
+    // NOTE: carved records are buffered until the end of the file so this check covers every chunk.
     const recoveredIds = new Set<bigint>();
     for (const { record: r, bytes } of recovered) {
       if (normalIds.has(r.recordId) || recoveredIds.has(r.recordId)) continue;

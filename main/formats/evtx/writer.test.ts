@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BxElement } from './binxml.ts';
-import { type EvtxRecord, readEvtx } from './reader.ts';
+import { type ByteSource, EvtxReader, type EvtxRecord, readEvtx } from './reader.ts';
 import { badValues, template, v, type WRecord, type WValue, writeEvtx, xml } from './writer.ts';
 
 const { el, sub, opt, text, entity, charRef, cdata, pi } = xml;
@@ -206,6 +206,7 @@ describe('EVTX writer and parser round trip', () => {
     ]);
     const { records: parsed, report } = await readEvtx(bytes);
     expect(report.records).toBe(1);
+
     const record = parsed[0]!;
     expect(record.event.warnings).toEqual([]);
     const payload = record.event.userData!;
@@ -225,6 +226,7 @@ describe('EVTX writer and parser round trip', () => {
       attributes: {},
       children: [{ name: 'Fragment', attributes: {}, children: ['with header'] }],
     });
+
     const rendered = record.xml();
     expect(rendered).toContain('<Payload Header="If-None-Match: &quot;ea9ee7b1bc43d21:0&quot;">');
     expect(rendered).toContain('<Header>If-None-Match: &quot;ea9ee7b1bc43d21:0&quot;</Header>');
@@ -455,6 +457,7 @@ describe.skipIf(!hasEvtxexport)('EVTX writer output read by libevtx evtxexport',
       values: [...systemValues(BigInt(i + 1)), ...supported.map(([, value]) => value)],
     }));
     const bytes = writeEvtx(written, { recordsPerChunk: 120 });
+
     const output = execFileSync('evtxexport', ['-f', 'xml', tempFile('writer-check.evtx', bytes)], { encoding: 'utf8' });
     // libevtx 20181227 prints FILETIME with 9 fractional digits and pads HexInt64 to 16
     // digits; Event Viewer prints 7 digits and no padding, as this parser does.
@@ -527,5 +530,34 @@ describe('EVTX crafted input', () => {
     expect(report.corrupt).toBe(1);
     expect(report.records).toBe(39);
     expect(report.problems.find((p) => p.kind === 'bad-binxml')?.message).toContain('declares 4294967280 values');
+  });
+});
+
+describe('EVTX streaming source', () => {
+  it('reads chunk by chunk', async () => {
+    const tpl = template(el('Event', {}, systemElement(1), el('EventData', {}, el('Data', { Name: 'N' }, sub(6, 0x08)))));
+    const bytes = writeEvtx(
+      Array.from({ length: 50 }, (_, i) => ({ written: WRITTEN, template: tpl, values: [...systemValues(BigInt(i + 1)), v.uint32(i)] })),
+      { recordsPerChunk: 10 },
+    );
+    const reads: [number, number][] = [];
+    const source: ByteSource = {
+      size: bytes.length,
+      read: async (offset, length) => {
+        reads.push([offset, length]);
+        return bytes.slice(offset, offset + length);
+      },
+    };
+    const reader = await EvtxReader.open(source, { workers: 0 });
+    const seen: bigint[] = [];
+    for await (const record of reader.records()) {
+      seen.push(record.recordId);
+      // Records of a chunk arrive before the next chunk is read.
+      expect(reads.length).toBeLessThanOrEqual(2 + Math.floor((seen.length - 1) / 10));
+    }
+    expect(seen).toHaveLength(50);
+    expect(reads[0]).toEqual([0, 4096]);
+    expect(reads.slice(1)).toEqual([0, 1, 2, 3, 4].map((i) => [4096 + i * 65536, 65536]));
+    expect(reader.report.records).toBe(50);
   });
 });
