@@ -518,6 +518,29 @@ describe('EVTX crafted input', () => {
     expect(performance.now() - started).toBeLessThan(60_000);
   });
 
+  it('reads a truncated file', async () => {
+    // Cut the file inside the second chunk, after its header and 5 records.
+    const secondChunk = 4096 + 65536;
+    const view = new DataView(clean.buffer);
+    let cut = secondChunk + 512;
+    for (let i = 0; i < 5; i++) cut += view.getUint32(cut + 4, true);
+    const { report } = await readEvtx(clean.slice(0, cut + 100), { workers: 0 });
+    expect(report.records).toBe(25);
+    expect(report.corrupt).toBe(1);
+  });
+
+  it('finds nothing in random bytes', async () => {
+    let seed = 7;
+    const bytes = new Uint8Array(4096 + 3 * 65536).map(() => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 24;
+    });
+    const { report } = await readEvtx(bytes, { workers: 0 });
+    expect(report.header).toBeNull();
+    expect(report.records).toBe(0);
+    expect(report.problems.map((p) => p.kind)).toEqual(['file-header-missing', 'chunk-signature', 'chunk-signature', 'chunk-signature']);
+  });
+
   it('bounds a huge value count', async () => {
     const bytes = clean.slice();
     const view = new DataView(bytes.buffer);
