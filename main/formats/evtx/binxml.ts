@@ -67,6 +67,12 @@ interface TElement {
   name: string;
   attributes: TAttribute[];
   children: TNode[];
+  /**
+   * The instance of an element without substitutions anywhere below it, built once and
+   * shared by every record of the chunk that uses the template; null when the element has
+   * substitutions, undefined until first instantiated.
+   */
+  constant?: BxElement | null;
 }
 /** A template instance nested in content: already bound to its own values. */
 interface TBound {
@@ -471,6 +477,18 @@ export class ChunkParser {
    */
   private instantiateElement(node: TElement, values: (BxValue | BxNode[])[], out: BxNode[], depth: number): void {
     if (depth > MAX_DEPTH) throw new BinXmlError(`BinXML nested deeper than ${MAX_DEPTH}`);
+    if (node.constant === undefined) {
+      node.constant = null;
+      if (isConstant(node)) {
+        const built: BxNode[] = [];
+        this.instantiateElement(node, [], built, depth);
+        node.constant = built[0] as BxElement;
+      }
+    }
+    if (node.constant) {
+      out.push(node.constant);
+      return;
+    }
     let repeat = 0;
     let hasArray = false;
     let onlyOptionalNull = node.attributes.length === 0 && node.children.length > 0;
@@ -540,6 +558,16 @@ export class ChunkParser {
     if (item >= 0 && value.items) return { type: value.type & 0x7f, text: value.items[item] ?? '' };
     return value;
   }
+}
+
+/** True when no substitution or bound template instance occurs in the element or below it. */
+function isConstant(node: TElement): boolean {
+  for (const a of node.attributes) for (const p of a.parts) if (p.kind === 'subst') return false;
+  for (const c of node.children) {
+    if (c.kind === 'subst' || c.kind === 'bound') return false;
+    if (c.kind === 'element' && !isConstant(c)) return false;
+  }
+  return true;
 }
 
 function arrayItems(value: BxValue | BxNode[] | undefined): string[] | undefined {

@@ -36,7 +36,8 @@ export interface EvtxRecord {
   recovered: boolean;
   /**
    * Parsed element tree (the `<Event>` element), or null when the record contains none.
-   * After a worker-thread parse it is parsed again on first access.
+   * After a worker-thread parse it is parsed again on first access. Treat it as read-only,
+   * because records of one chunk share the subtrees of their template that have no substitutions.
    */
   readonly root: BxElement | null;
   /** Renders the record as XML text. */
