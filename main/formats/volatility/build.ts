@@ -20,8 +20,8 @@ import {
 } from './values.ts';
 
 /**
- * One row as split by a renderer parser. Text renderers give strings (null for a cell
- * the line did not reach); JSON gives its values, numbers as written.
+ * One row as split by a renderer parser. Text renderers give strings, or null for a cell
+ * the line did not reach. JSON gives its values, with numbers as written.
  */
 export interface RawRow {
   line: number;
@@ -162,7 +162,7 @@ function inferType(table: RawTable, index: number, column: string): TypedColumnT
 
 /** Computes each row's parent from the depths, which come in pre-order. */
 export function parentsFromDepths(depths: number[]): (number | null)[] {
-  // lastAtDepth[d] is the latest row seen at depth d; deeper entries are dropped on each row.
+  // lastAtDepth[d] is the latest row seen at depth d. Deeper entries are dropped on each row.
   const lastAtDepth: (number | undefined)[] = [];
   return depths.map((depth, index) => {
     let parent: number | null = null;

@@ -12,7 +12,8 @@ export interface VolCommand {
 
 const PROGRAM = /^(?:vol|vol3|volatility|volatility3)(?:\.py|\.exe)?$/i;
 
-// Options that take a value in Volatility 3 (`vol --help`, 2.x) and Volatility 2.6 (`vol.py -h`).
+// Options that take a value in Volatility 3 and 2.6. An option missing here would make its
+// value read as the plugin name.
 const VALUE_OPTIONS = new Set([
   '-c',
   '--config',
@@ -77,7 +78,7 @@ function imagePath(value: string): string {
   return value.replace(/^file:\/\/\/?(?=[A-Za-z]:)/, '').replace(/^file:\/\//, '');
 }
 
-/** Parses a line that runs Volatility, possibly after a shell prompt; returns null for any other line. */
+/** Parses a line that runs Volatility, possibly after a shell prompt. Returns null for any other line. */
 export function parseCommandLine(line: string): VolCommand | null {
   if (!/vol/i.test(line)) return null;
   const words = splitWords(line.trim());

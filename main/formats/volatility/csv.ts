@@ -1,4 +1,4 @@
-// Volatility 3 CSV (`-r csv`). Every dialect starts with a `TreeDepth` column; the
+// Volatility 3 CSV (`-r csv`). Every dialect starts with a `TreeDepth` column, and the
 // dialects differ in quoting, escaping and line ends (see VolCsvDialect). Absent values
 // are empty fields in the legacy dialect and `N/A` or `-` in the others.
 
@@ -28,7 +28,7 @@ interface CsvRecord {
   fields: string[];
 }
 
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks; `\r` before a record end is dropped. */
+/** Reads RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. A `\r` before a record end is dropped. */
 function readRfcRecords(text: string, escaped: boolean): CsvRecord[] {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
@@ -131,7 +131,7 @@ export interface CsvTable extends RawTable {
   dialect: VolCsvDialect;
 }
 
-/** Parses Volatility 3 CSV into a raw table; the TreeDepth column becomes each row's depth. */
+/** Parses Volatility 3 CSV into a raw table. The TreeDepth column becomes each row's depth. */
 export function parseVolCsv(text: string, issues: VolIssue[]): CsvTable {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const dialect = detectCsvDialect(body);

@@ -23,7 +23,7 @@ import { parseVol3Json, parseVol3JsonLines } from './vol3json.ts';
 export type * from './types.ts';
 export { formatMicros, parseVolTime } from './values.ts';
 
-/** Content scanned by detection; the ingest pipeline passes at most 64 KiB anyway. */
+/** Characters scanned by detection, matching the 64 KiB head the ingest pipeline passes. */
 const DETECT_LIMIT = 64 * 1024;
 /** Lines scanned for a banner, command line or header during detection. */
 const DETECT_LINES = 400;
@@ -42,6 +42,7 @@ function headerKeys(head: string): string[] {
 
 const DASHES = /^-+(?: +-+)+ *$/;
 const STARS = /^\*{10,}\s*$/;
+const GETSIDS_LINE = /^.+? \(\d+\): S-[\d-]+(?: \(.*\))?\s*$/;
 
 function detectText(lines: string[], name: string): VolDetection | null {
   let command: ReturnType<typeof parseCommandLine> = null;
@@ -116,7 +117,9 @@ function detectText(lines: string[], name: string): VolDetection | null {
         ? 'malfind'
         : /^Offset: 0x[0-9a-fA-F]+\s*$/.test(line) && next.startsWith('Order: ')
           ? 'svcscan'
-          : null;
+          : GETSIDS_LINE.test(line) && GETSIDS_LINE.test(next)
+            ? 'getsids'
+            : null;
     if (blockPlugin) {
       const plugin = command?.plugin ?? blockPlugin;
       return { ...base, version: 2, release: null, plugin, kind: kindOfPlugin(plugin), reason: 'Volatility 2 block output' };
@@ -194,7 +197,7 @@ function tableRun(table: RawTable, renderer: VolRenderer, name: string): VolRun 
   const named = pluginFromName(name);
   let plugin = fromHeader ?? named?.plugin ?? 'unknown';
   let source: VolPluginSource = fromHeader ? 'header' : named ? 'file-name' : 'unknown';
-  // pslist and psscan print the same columns; only the file name can tell them apart.
+  // pslist and psscan print the same columns, so only the file name can tell them apart.
   if (fromHeader && named?.kind === 'psscan' && kindOfPlugin(fromHeader) === 'pslist') {
     plugin = named.plugin;
     source = 'file-name';

@@ -1,5 +1,5 @@
 // A small JSON reader for Volatility 3 output. JSON.parse turns every number into a
-// double, which corrupts 64-bit offsets such as 0xffffe0003a5b6080; this reader keeps
+// double, which corrupts 64-bit offsets such as 0xffffe0003a5b6080. This reader keeps
 // each number as its source text and records the line where each object opens.
 
 /** A JSON number kept as written. */
@@ -30,7 +30,7 @@ export class JsonSyntaxError extends Error {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-/** Reads one JSON value from `text` starting at `start`; `firstLine` is the line number of `start`. */
+/** Reader of JSON values from `text`, starting at `start`, which lies on line `firstLine`. */
 export class JsonReader {
   private position: number;
   private line: number;
@@ -44,7 +44,7 @@ export class JsonReader {
     this.line = firstLine;
   }
 
-  /** Parses the whole remaining text as one value; trailing content other than whitespace is an error. */
+  /** Parses the whole remaining text as one value. Trailing content other than whitespace is an error. */
   readDocument(): JsonValue {
     const value = this.readValue();
     this.skipWhitespace();

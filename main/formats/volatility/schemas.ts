@@ -1,7 +1,9 @@
 // One column schema per plugin with meaning, shared by Volatility 2 and 3 and by every
-// renderer. Canonical names follow Volatility 3; each column lists the header names that
-// earlier versions or other plugins use for it. Column names come from Volatility 3.x
-// `plugins/windows/*.py` TreeGrid definitions and the Volatility 2.6 `render_text` headers.
+// renderer. Canonical names follow Volatility 3, and each column lists the header names
+// that Volatility 2 or other releases use for it.
+// NOTE: the headers of pslist, pstree, cmdline, netscan, malfind and getsids (3.x) and of the
+// Volatility 2 tables were checked against saved output, but svcscan, sessions, envars, handles,
+// dlllist, filescan and psxview of Volatility 3 were not, and may differ by release.
 
 import type { TypedColumnType } from '../../ingest/handler.ts';
 import type { VolPluginKind } from './types.ts';
@@ -183,7 +185,7 @@ export function normalizeHeader(name: string): string {
 }
 
 // Plugin name components (lowercased) that select a schema. Volatility 2 names the
-// network plugins per Windows generation; their rows map onto the netscan schema.
+// network plugins per Windows generation, and their rows map onto the netscan schema.
 const KIND_BY_COMPONENT: Record<string, VolPluginKind> = {
   pslist: 'pslist',
   pstree: 'pstree',
@@ -226,7 +228,7 @@ interface HeaderSignature {
   all: string[];
 }
 
-// Ordered from the most specific signature to the least; the first full match wins.
+// Ordered from the most specific signature to the least. The first full match wins.
 const SIGNATURES: HeaderSignature[] = [
   { plugin: 'psxview', version: 2, all: ['offset(p)', 'name', 'pid', 'pslist', 'psscan', 'thrdproc'] },
   { plugin: 'windows.psxview.PsXView', version: 3, all: ['pid', 'pslist', 'psscan', 'thrdscan'] },

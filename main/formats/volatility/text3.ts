@@ -2,7 +2,7 @@
 // runs, each a command line, a `Volatility 3 Framework x.y.z` banner, progress and log
 // lines, a tab-separated header and rows. Tree plugins prefix the first cell with one `*`
 // per level. Multi-line values (malfind's Hexdump and Disasm) continue on the following
-// lines; a continuation line ending in a tab closes one cell and opens the next.
+// lines, and a continuation line ending in a tab closes one cell and opens the next.
 
 import { buildRows, type RawRow } from './build.ts';
 import { isLogLine, isProgressLine, isTracebackLine, parseCommandLine, type VolCommand, vol3Banner } from './commandline.ts';
@@ -32,7 +32,7 @@ interface Section {
 
 /**
  * Splits a line whose tabs a console copy expanded to spaces at 8-column stops. A field
- * starts at a tab stop after a run of spaces; a longer run means empty fields. Returns
+ * starts at a tab stop after a run of spaces, and a longer run means empty fields. Returns
  * the fields and, per boundary, whether it rests on a single space and so may be a space
  * inside a value.
  */
@@ -105,7 +105,7 @@ export interface TextParseContext {
   issues: VolIssue[];
 }
 
-/** Parses Volatility 3 text output; `hasBanner` says whether any banner occurs, so a bare table is accepted. */
+/** Parses Volatility 3 text output. Without any banner in the file, the first tab-separated line is taken as a header. */
 export function parseVol3Text(lines: string[], context: TextParseContext): void {
   const hasBanner = lines.some((line) => vol3Banner(line) !== null);
   let pending: { command: VolCommand; line: number } | null = null;
@@ -225,7 +225,7 @@ export function parseVol3Text(lines: string[], context: TextParseContext): void 
       continue;
     }
 
-    // Volatility Workbench ends each run with these lines; blank lines also occur between rows.
+    // Volatility Workbench ends each run with these lines. Blank lines also occur between rows.
     if (blank) continue;
     if (/^Time Stamp: /.test(line) || /^\*+ End of command output \*+$/.test(line.trim())) {
       finish();

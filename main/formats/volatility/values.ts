@@ -138,9 +138,9 @@ export function parseBoolean(text: string): boolean | null {
   return null;
 }
 
-// Volatility 3's renderers print UnreadableValue and NotAvailableValue as `-` and
-// NotApplicableValue as `N/A`; Volatility 2 fills an unreadable cell with dashes as wide
-// as the column. The class names appear where a renderer printed the object itself.
+// Volatility 3 text and CSV print absent values as `-` or `N/A` (seen in 2.5.0 and 2.7.0
+// output), and Volatility 2 fills an unreadable cell with dashes as wide as the column.
+// The renderer class names are accepted in case a renderer printed the object itself.
 const ABSENT_CLASS_NAMES = new Set(['UnreadableValue', 'NotApplicableValue', 'NotAvailableValue', 'UnparsableValue']);
 
 /**
