@@ -94,7 +94,9 @@ function detectText(lines: string[], name: string): VolDetection | null {
     if (line.trim() !== '' && DASHES.test(next)) {
       const headers = next.match(/-+/g)?.length ?? 0;
       const plugin = command?.plugin ?? pluginFromHeader(splitHeader(line, next), 2) ?? named?.plugin ?? null;
-      if (headers >= 2 && (plugin || /^\S/.test(line))) {
+      // An unknown table counts only when its first row starts like Volatility 2 rows do (an address or a number).
+      const firstRow = lines[index + 2] ?? '';
+      if (headers >= 2 && (plugin || (/^\S/.test(line) && /^(?:0x[0-9a-fA-F]|\d)/.test(firstRow)))) {
         return {
           ...base,
           version: 2,
