@@ -72,9 +72,16 @@ export function normalizeZeek(record: ZeekRecord): UnifiedEvent {
     zeek_uid: fields.text('uid'),
     community_id: fields.text('community_id'),
     ...mapped,
+    message: singleLine(mapped.message),
     data: zeekRecordJson(record),
   };
   return event;
+}
+
+/** Writes control characters (a decoded `\x0a` in a value, for example) as `\xHH`, so the message stays one line. */
+function singleLine(message: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the pattern must find
+  return message.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function timeNoteOf(record: ZeekRecord, hasTime: boolean): TimeNote | null {
