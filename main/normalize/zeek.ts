@@ -162,7 +162,8 @@ function joinParts(parts: Array<string | null | undefined | false>): string {
 }
 
 function outcomeOf(success: boolean | null): string | null {
-  return success === null ? null : success ? 'success' : 'failure';
+  if (success === null) return null;
+  return success ? 'success' : 'failure';
 }
 
 function dateOf(micros: bigint | null): string | null {
@@ -240,11 +241,13 @@ function mapSsl(fields: Fields): Mapped {
   const version = fields.text('version');
   const validation = fields.text('validation_status');
   const established = fields.bool('established');
+  let state: string | null = null;
+  if (established !== null) state = established ? 'established' : 'not established';
   const message = joinParts([
     version ?? 'TLS',
     flow(fields),
     serverName === null ? null : `SNI ${serverName}`,
-    established === null ? null : established ? 'established' : 'not established',
+    state,
     validation === null ? null : `validation: ${validation}`,
   ]);
   return {
@@ -345,7 +348,7 @@ function mapSsh(fields: Fields): Mapped {
     'SSH',
     flow(fields),
     fields.text('client'),
-    success === null ? 'auth unknown' : success ? 'auth success' : 'auth failure',
+    `auth ${outcomeOf(success) ?? 'unknown'}`,
     attempts === null ? null : `after ${attempts} attempts`,
   ]);
   return { category: 'authentication', action: 'ssh-login', outcome: outcomeOf(success), message };
@@ -368,7 +371,7 @@ function mapKerberos(fields: Fields): Mapped {
     fields.text('request_type'),
     client ?? '(no client)',
     service === null ? null : `for ${service}`,
-    success === null ? null : success ? 'success' : 'failure',
+    outcomeOf(success),
     fields.text('error_msg'),
   ]);
   return {
@@ -392,13 +395,14 @@ function mapNtlm(fields: Fields): Mapped {
   const user = fields.text('username');
   const domain = fields.text('domainname');
   const success = fields.bool('success');
-  const account = user === null ? '(no user)' : domain === null ? user : `${domain}\\${user}`;
+  let account = user ?? '(no user)';
+  if (user !== null && domain !== null) account = `${domain}\\${user}`;
   const message = joinParts([
     'NTLM',
     account,
     fields.text('hostname') === null ? null : `from ${fields.text('hostname')}`,
     fields.text('server_nb_computer_name') === null ? null : `to ${fields.text('server_nb_computer_name')}`,
-    success === null ? null : success ? 'success' : 'failure',
+    outcomeOf(success),
   ]);
   return {
     category: 'authentication',
@@ -444,10 +448,10 @@ function displayValue(value: ZeekValue, type: string): string {
 // ------------------------------------------------------------ record JSON
 
 /**
- * Writes a record as JSON text: field names as written, counts and integers as
- * decimal strings (exact beyond 2^53), times as ISO 8601 UTC text with six fraction
- * digits, intervals as exact decimal seconds (as Zeek's JSON writer does), and other
- * values as JSON. A name written twice gets a `#2` suffix on the second copy.
+ * Writes a record as JSON text with field names as written. Counts and integers become
+ * decimal strings, exact beyond 2^53. Times become ISO 8601 UTC text with six fraction
+ * digits, and intervals exact decimal seconds, as Zeek's JSON writer writes them. A
+ * name written twice gets a `#2` suffix on the second copy.
  */
 export function zeekRecordJson(record: ZeekRecord): string {
   const { names, types } = record.schema;

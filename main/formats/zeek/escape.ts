@@ -1,15 +1,15 @@
-// Decoding of the escapes Zeek's ASCII writer puts into TSV values: `\xHH` for a byte
-// that is non-printable, equal to a separator, or the first byte of a value that would
-// otherwise read as a marker, and `\\` for a backslash (zeek/src/threading/formatters/Ascii.cc
-// and the `ascii-escape-*` baselines in Zeek's test suite).
+// Decoding of the escapes Zeek's ASCII writer puts into TSV values. A byte that is
+// non-printable or equal to a separator is written as `\xHH`, and so is the first byte
+// of a value that would otherwise read as a marker (`\x2d`, `\x28empty)`). A backslash
+// is written as `\\`. The `ascii-escape-*` baselines in Zeek's test suite show each form.
 
 /**
  * Decodes `\xHH` and `\\` escapes in one left-to-right pass, so the result is never
  * decoded again (`\\x41` stays the four characters `\x41`). Escaped bytes are read as
  * UTF-8. A byte that is not part of a valid UTF-8 sequence stays visible as the four
- * characters `\xHH`, so binary content is not silently replaced by U+FFFD. That output
- * cannot be told apart from a literal backslash-x in the original value; the record's
- * JSON keeps the same text.
+ * characters `\xHH`, so binary content is not silently replaced by U+FFFD. Such output
+ * is the same text as a literal backslash-x in the original value, and the record's
+ * JSON keeps it as it is.
  */
 export function decodeZeekEscapes(text: string): string {
   if (text.indexOf('\\') < 0) return text;

@@ -1,9 +1,9 @@
 // Exact conversion between Zeek time text and microseconds since the Unix epoch.
-// Zeek writes `time` and `interval` as decimal seconds. The TSV writer of Zeek 4.0 and
-// older fell back to C's `%e` (six fraction digits) for values above 2^31 - 1, Zeek
-// 4.1–8.1 print as many digits as the double needs (sometimes in exponent form), and
-// Zeek 8.2 prints fixed notation (Zeek NEWS for 4.1.0 and 8.2.0). The text is read as
-// an exact decimal with BigInt arithmetic, so no value passes through a lossy double.
+// Zeek writes `time` and `interval` as decimal seconds, usually in fixed point. Large
+// values can appear in exponent form: Zeek 4.0.0's TSV writer printed a certificate
+// expiry as `2.385642e+09` (C's `%e`: 7 significant digits), and later versions print
+// forms such as `2.385616957e+09` and `-1.16444736e+10`. The text is read as an exact
+// decimal with BigInt arithmetic, so no value passes through a lossy double.
 
 import type { TimeNote } from '../../../shared/events.ts';
 

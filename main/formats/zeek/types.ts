@@ -172,10 +172,10 @@ export function isJsonIntervalField(name: string): boolean {
 /**
  * Infers the Zeek type of a JSON field from its name and its value. Known time and
  * interval fields (by name, in either scope-separator spelling) are `time` and
- * `interval`; ports are `port`; otherwise strings are `string`, booleans `bool`, integers
- * `int` (`count` above the signed 64-bit range), other numbers `double`, and arrays
- * `vector[T]` with T taken from the first non-null element. A null value with no known
- * name is `string`. Because JSON has no set type, Zeek sets also come out as vectors.
+ * `interval`, and integer port fields are `port`. Otherwise strings are `string`,
+ * booleans `bool`, integers `int` (`count` above the signed 64-bit range) and other
+ * numbers `double`. Arrays are `vector[T]`, with T from the first non-null element,
+ * because JSON has no set type. A null value with no known name is `string`.
  */
 export function inferJsonFieldType(name: string, value: unknown): string {
   if (TIME_NAMES.has(name)) return 'time';

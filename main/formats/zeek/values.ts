@@ -15,7 +15,7 @@ export interface TsvMarkers {
 export interface Converted {
   value: ZeekValue;
   note: TimeNote | null;
-  /** Why the value could not be read; the value is then null. */
+  /** Reason the value could not be read, in which case the value is null. */
   problem: string | null;
 }
 
@@ -119,7 +119,7 @@ export function convertTsvField(raw: string, type: string, markers: TsvMarkers):
   return { value: elements, note, problem };
 }
 
-/** How a JSON log writes `time` values (Zeek's `JSON::TimestampFormat`). */
+/** Encoding of `time` values in a JSON log (Zeek's `JSON::TimestampFormat`). */
 export type JsonTimeEncoding = 'epoch-seconds' | 'epoch-millis' | 'iso8601';
 
 export interface ConvertedJson extends Converted {
@@ -194,8 +194,10 @@ function readJsonTime(item: JsonItem, encoding: JsonTimeEncoding): { value: Zeek
 }
 
 function readJsonInterval(item: JsonItem): { value: ZeekScalar; note: TimeNote | null } | null {
-  const text = item instanceof JsonNumber ? item.text : typeof item === 'string' ? item : null;
-  if (text === null) return null;
+  let text: string;
+  if (item instanceof JsonNumber) text = item.text;
+  else if (typeof item === 'string') text = item;
+  else return null;
   const parsed = parseDecimalMicros(text);
   return parsed === null ? null : { value: parsed.micros, note: null };
 }
