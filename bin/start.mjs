@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What `npm start` runs. With an Electron runtime binary installed, it builds the
 // desktop app when the build is missing or older than its sources, then launches it.
-// Without one, it says so and starts browser mode (`casebook serve`) instead.
+// Without one, it prints that and starts browser mode (`casebook serve`) instead.
 // Arguments are passed through to either, for example `npm start -- --case FILE`.
 //
 // It never loads the `electron` package: in plain Node, require('electron') tries to
@@ -88,7 +88,7 @@ function newestMtime(entries) {
   return newest;
 }
 
-/** Why a build is needed (an output is missing or older than a source), or null when it is current. */
+/** Return why a build is needed (an output is missing or older than a source), or null when it is current. */
 function buildReason(outputs, sources) {
   const missing = outputs.find((output) => !existsSync(path.join(root, output)));
   if (missing) return `${missing} is missing`;
@@ -96,7 +96,7 @@ function buildReason(outputs, sources) {
   return newestMtime(sources) > oldest ? `sources changed since ${outputs[0]} was built` : null;
 }
 
-/** The documents folder, as the desktop app finds it: XDG user-dirs on Linux, else ~/Documents. */
+/** Return the documents folder: XDG user-dirs on Linux, as Electron's app.getPath('documents') reads them, else ~/Documents. */
 function documentsDir() {
   const home = homedir();
   if (process.platform === 'linux') {

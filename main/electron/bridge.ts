@@ -24,7 +24,7 @@ export interface BridgeError {
 }
 
 /**
- * What every `casebook:<method>` handler returns. Errors travel inside the reply rather
+ * Reply of every `casebook:<method>` handler. Errors travel inside the reply rather
  * than as a thrown exception, because Electron rewrites a thrown error's message
  * ("Error invoking remote method ...") and keeps no other property.
  */

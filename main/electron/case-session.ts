@@ -16,7 +16,7 @@ interface OpenCase {
   api: CasebookApi;
 }
 
-/** The backend's API with the shell's own check on import paths in front of startImport. */
+/** Wrap the backend's API so startImport first runs the shell's own check on import paths. */
 function guardedApi(casePath: string, backend: CasebookBackend): CasebookApi {
   return {
     capabilities: () => backend.capabilities(),
@@ -68,7 +68,7 @@ export class CaseSession {
     return step;
   }
 
-  /** The open case's API, after any switch in progress has finished. */
+  /** Return the open case's API once any switch in progress has finished. */
   async api(): Promise<CasebookApi> {
     await this.queue;
     if (!this.current) throw new ApiError('conflict', 'no case is open: use File > Open case or File > New case');

@@ -1,5 +1,5 @@
-// Which case file the desktop app opens, and the small settings file that remembers
-// the last one. Plain Node (no Electron), so the rules are unit-tested.
+// Choice of the case file the desktop app opens, and the small settings file that
+// stores the last one. Plain Node (no Electron), so the rules are unit-tested.
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
@@ -43,13 +43,14 @@ export function defaultCasePath(documentsDir: string): string {
 
 export interface CaseChoice {
   path: string;
-  /** Where the choice came from; only a `--case` failure is fatal at start-up. */
+  /** Origin of the choice. A failure is fatal at start-up only for the last candidate. */
   origin: 'argument' | 'last-used' | 'default';
 }
 
 /**
- * The cases to try at start-up, in order: the `--case` argument alone when given;
- * otherwise the last-used case if its file still exists, then the default case.
+ * List the cases to try at start-up, in order. A `--case` argument is the only
+ * candidate when given. Otherwise the last-used case comes first if its file still
+ * exists, then the default case.
  */
 export function startupCandidates(argCase: string | null, lastCase: string | null, documentsDir: string): CaseChoice[] {
   if (argCase !== null) return [{ path: argCase, origin: 'argument' }];

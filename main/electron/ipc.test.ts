@@ -36,7 +36,7 @@ function trustedEvent(): InvokeEventLike {
   return { sender: { id: WINDOW_ID }, senderFrame: { url: expectedUrl, parent: null } };
 }
 
-/** An ipcRenderer stand-in wired to `ipcMain`, sending as the trusted page unless told otherwise. */
+/** An ipcRenderer stand-in wired to `ipcMain`, sending as the trusted page unless `event` returns another sender. */
 class FakeRendererIpc implements RendererIpc {
   readonly listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
   readonly channels: string[] = [];
@@ -129,7 +129,7 @@ describe('handleInvoke', () => {
       options(new FakeIpcMain(), api),
     );
     expect(reply).toEqual({ ok: true, value: 'timelinePage' });
-    // validateArgs drops unknown query fields before the backend sees them.
+    // validateArgs drops unknown query fields before the call reaches the backend.
     expect(calls).toEqual([['timelinePage', [{ search: 'cmd' }, 0, 100]]]);
   });
 

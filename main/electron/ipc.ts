@@ -1,7 +1,7 @@
 // IPC handlers for every CasebookApi method. Each call is checked in order: the
 // sender must be the app's own page in the main window, the arguments must pass
 // shared/validate.ts, then the backend runs it. Errors come back as data (IpcReply),
-// never as a thrown exception, so the renderer sees the ApiError code.
+// never as a thrown exception, so the ApiError code reaches the renderer.
 //
 // Electron is imported for types only: main.ts passes in `ipcMain`, and tests pass a
 // stand-in, so this module runs in plain Node.

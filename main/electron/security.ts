@@ -20,7 +20,7 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The file URL of the built renderer page, `<outDir>/renderer/index.html`. */
+/** Return the file URL of the built renderer page, `<outDir>/renderer/index.html`. */
 export function rendererPageUrl(outDir: string): string {
   return pathToFileURL(path.join(path.resolve(outDir), 'renderer', 'index.html')).href;
 }

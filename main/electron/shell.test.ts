@@ -91,8 +91,8 @@ describe('electron.vite.config.ts', () => {
 });
 
 describe('electron imports', () => {
-  // Plain Node cannot load `electron` (it tries to download the binary), so only the two
-  // entry files may import it at run time; every other module (tests aside) uses `import type`.
+  // Plain Node cannot load `electron` because it tries to download the binary. So only the
+  // two entry files may import it at run time, and every other module (tests aside) uses `import type`.
   const RUNTIME_IMPORT =
     /^\s*import\s+(?!type\s)[^;]*?from\s+['"]electron['"]|^\s*import\s+['"]electron['"]|^(?!\s*(?:\/\/|\*))[^\n]*require\(\s*['"]electron['"]\s*\)/m;
 
