@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// What `npm start` runs. With an Electron runtime binary installed, it builds the
+// Launcher behind `npm start`. With an Electron runtime binary installed, it builds the
 // desktop app when the build is missing or older than its sources, then launches it.
 // Without one, it prints that and starts browser mode (`casebook serve`) instead.
 // Arguments are passed through to either, for example `npm start -- --case FILE`.
