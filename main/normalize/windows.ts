@@ -745,11 +745,21 @@ function genericMessage(event: WinEvent, f: EventFields): string {
   const pairs: string[] = [];
   for (const item of event.eventData ?? []) {
     const value = item.value === null ? '' : Array.isArray(item.value) ? item.value.join(', ') : item.value;
-    pairs.push(`${item.name ?? `Data[${pairs.length}]`}=${value.replace(/\s+/g, ' ').trim()}`);
+    pairs.push(`${item.name ?? `Data[${pairs.length}]`}=${value.replace(/[\t\r\n ]+/g, ' ').trim()}`);
   }
   if (pairs.length === 0 && f.unnamed.length === 0 && event.rendering?.message) return `${head}: ${firstLine(event.rendering.message)}`;
   const text = pairs.join(' ');
   return text === '' ? head : `${head}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+
+/** The grid shows one line: line breaks as `\n`, other control characters as `\xNN`. */
+function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to make visible
+  return text.replace(/\r?\n|\r|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g, (c) => {
+    if (c === '\r\n' || c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 function applyMapping(event: WinEvent, f: EventFields, draft: WindowsDraft): void {
@@ -806,6 +816,7 @@ export function normalizeWindows(event: WinEvent, options: NormalizeWindowsOptio
   };
   applyMapping(event, fields, draft);
   if (draft.message === '') draft.message = genericMessage(event, fields);
+  draft.message = oneLine(draft.message);
   return {
     ...draft,
     locator: options.locatorPrefix ? `${options.locatorPrefix} ${event.locator}` : event.locator,

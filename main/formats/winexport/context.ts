@@ -21,7 +21,7 @@ export function warn(context: RecordContext, event: WinExportEvent, message: str
 
 /**
  * Reads the event time from `text` with `parse` (strict ISO 8601 by default). Text that
- * is not a time leaves the time unset and is reported with the record's line; a time
+ * is not a time leaves the time unset and is reported with the record's line. A time
  * without a zone or outside the plausible range is kept with its note.
  */
 export function readTime(

@@ -18,7 +18,7 @@ import { emptyExportEvent, keywordsText, parseInteger, parseUnsigned64 } from '.
 
 export type CsvDialect = 'evtxecmd' | 'eventviewer' | 'hayabusa';
 
-/** The dialect a header row belongs to, or null when it is no Windows event CSV. */
+/** Returns the dialect a header row belongs to, or null when it is no Windows event CSV. */
 export function csvDialect(header: string[]): CsvDialect | null {
   const names = new Set(header.map((name) => name.trim().toLowerCase()));
   if (

@@ -91,7 +91,7 @@ function setEventId(event: WinExportEvent, context: RecordContext, value: JsonVa
 // ---------------------------------------------------------------------------------------
 // evtx_dump
 
-/** An evtx_dump element (object with `#attributes` and children) as an XML node. */
+/** Converts an evtx_dump element (object with `#attributes` and children) to XML nodes. */
 function jsonToXmlNode(name: string, value: JsonValue): XmlNode[] {
   if (Array.isArray(value)) return value.flatMap((item) => jsonToXmlNode(name, item));
   const node: XmlNode = { name, attributes: {}, children: [] };

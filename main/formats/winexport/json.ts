@@ -1,6 +1,6 @@
-// A JSON parser of our own, for two things JSON.parse cannot do: keep every value of a
-// key written more than once in one object (Hayabusa writes `Data` three times for
-// classic PowerShell events; JSON.parse keeps only the last), and keep numbers as
+// A JSON parser of our own, for two things JSON.parse cannot do. It keeps every value of
+// a key written more than once in one object, because Hayabusa writes `Data` three times
+// for classic PowerShell events and JSON.parse keeps only the last. It keeps numbers as
 // written, so 64-bit values such as NXLog's Keywords -9223372036854775808 stay exact.
 // A splitter finds value boundaries in a stream, so JSON lines, concatenated
 // pretty-printed objects and the elements of a top-level array are read one by one.
@@ -14,7 +14,7 @@ export class JsonNumber {
 }
 
 /**
- * An object with its keys in order. A key written more than once holds an array of its
+ * An object with its keys in order. A key written more than once maps to an array of its
  * values in order and is listed in `duplicates`.
  */
 export class JsonObject {
@@ -295,7 +295,7 @@ export class JsonSplitter {
         this.valueStart = -1;
       }
     }
-    // Drop what is done so the buffer holds at most one value in progress.
+    // Drop what is done so the buffer contains at most one value in progress.
     const keepFrom = this.valueStart >= 0 ? this.valueStart : index;
     this.buffer = text.slice(keepFrom);
     if (this.valueStart >= 0) this.valueStart = 0;
@@ -304,7 +304,7 @@ export class JsonSplitter {
   }
 }
 
-/** A JSON value as plain text: strings as is, numbers as written, the rest as JSON. */
+/** Converts a JSON value to plain text: strings as is, numbers as written, the rest as JSON. */
 export function jsonText(value: JsonValue | undefined): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;

