@@ -37,7 +37,7 @@ export function App() {
             </div>
           )}
         </main>
-        <DetailsPane />
+        {view === 'timeline' && <DetailsPane />}
       </div>
       <ImportDialog />
     </div>

@@ -35,14 +35,14 @@ function EvidenceRow(props: { file: EvidenceFile; zone: string }) {
         <td className="num">{formatCount(file.errors)}</td>
         <td className="num">{formatCount(file.warnings)}</td>
         <td className="num">{formatCount(file.duplicates)}</td>
-        <td className="num" title={`${file.size} bytes`}>
+        <td className="num nowrap" title={`${file.size} bytes`}>
           {formatSize(file.size)}
         </td>
         <td className="mono hash">
           <span className="sha">{file.sha256}</span>
           <CopyButton text={file.sha256} label="SHA-256" />
         </td>
-        <td className="mono">{importTime(file.imported_at, zone)}</td>
+        <td className="mono nowrap">{importTime(file.imported_at, zone)}</td>
         <td>
           {hasMessages && (
             <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>

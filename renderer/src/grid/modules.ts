@@ -12,6 +12,7 @@ import {
   RowSelectionModule,
   ScrollApiModule,
   TextFilterModule,
+  TooltipModule,
   ValidationModule,
 } from 'ag-grid-community';
 
@@ -23,6 +24,7 @@ ModuleRegistry.registerModules([
   ColumnApiModule,
   RenderApiModule,
   TextFilterModule,
+  TooltipModule,
   CellStyleModule,
   // Development builds warn about missing modules and invalid options.
   ...(import.meta.env.DEV ? [ValidationModule] : []),

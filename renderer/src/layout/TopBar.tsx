@@ -18,6 +18,8 @@ function TimeZoneSelect() {
       <select data-testid="timezone-select" value={zone} onChange={(event) => setZone(event.target.value)}>
         <option value="UTC">UTC</option>
         <option value="local">Local ({resolveZone('local')})</option>
+        {/* A zone set elsewhere under an alias (Asia/Kolkata where the list has Asia/Calcutta) still shows. */}
+        {zone !== 'UTC' && zone !== 'local' && !zones.includes(zone) && <option value={zone}>{zone}</option>}
         {zones
           .filter((name) => name !== 'UTC')
           .map((name) => (

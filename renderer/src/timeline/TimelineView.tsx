@@ -104,7 +104,8 @@ export function TimelineView() {
           cacheBlockSize={BLOCK_SIZE}
           maxBlocksInCache={100}
           maxConcurrentDatasourceRequests={2}
-          infiniteInitialRowCount={0}
+          // With 0 the grid never asks for a block, so the counts of an empty result would never arrive.
+          infiniteInitialRowCount={1}
           getRowId={(params) => String(params.data.event_id)}
           rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
           onGridReady={onGridReady}
