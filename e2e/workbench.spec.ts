@@ -155,6 +155,15 @@ test('search box finds a domain', async ({ workbench }) => {
     () => (window.casebookTimelineGrid?.getDisplayedRowAtIndex(0)?.data as TimelineRow | undefined)?.message,
   );
   expect(firstRow).toContain(text);
+
+  // The first match is a DNS query or an HTTP request; show the hidden column that holds the domain.
+  const firstMatch = [...records].sort((a, b) => Number(a.tsMicros - b.tsMicros))[0]!;
+  const domainColumn = firstMatch.log === 'dns' ? 'dns_query' : 'url';
+  await page.locator('.columns-menu summary').click();
+  await page.getByTestId(`column-toggle-${domainColumn}`).check();
+  await page.locator('.columns-menu summary').click();
+  await page.evaluate((column) => window.casebookTimelineGrid?.ensureColumnVisible(column), domainColumn);
+  await expect(rowCell(page, 0, domainColumn)).toContainText(text);
   await page.screenshot({ path: `${SCREENSHOTS}/search.png` });
 
   await search.fill('');
