@@ -1,4 +1,5 @@
 import type { EvidenceHandler } from '../handler.ts';
+import { zeekHandler } from './zeek.ts';
 
 /** Every evidence handler, asked in order; the first whose detect() accepts a file imports it. */
-export const HANDLERS: readonly EvidenceHandler[] = [];
+export const HANDLERS: readonly EvidenceHandler[] = [zeekHandler];
