@@ -20,7 +20,7 @@ const USAGE = `Usage: npm start [-- options]
 
 Starts the Casebook desktop app when the Electron runtime is installed, otherwise
 browser mode (casebook serve on 127.0.0.1). Other options are passed through, for example:
-  --case FILE   case file to open (created when missing)
+  --case FILE   case file to open (created when missing); without it browser mode opens the sample case
 Browser mode also takes --port N and --host ADDRESS (see: node bin/casebook.mjs serve --help).
 
   --dry-run     print which mode would start and the command, then exit
@@ -185,13 +185,15 @@ if ('binary' in electron) {
   else console.log('Casebook is starting in browser mode instead: open the URL it prints in a web browser.');
   const args = [...passThrough];
   let createdFolder = null;
+  let subcommand = 'serve';
   if (!hasCaseArgument(args)) {
-    const casePath = path.join(documentsDir(), 'Casebook', 'Untitled.casebook.duckdb');
-    createdFolder = path.dirname(casePath);
-    args.push('--case', casePath);
+    // Without a case, open the sample case: the bundled sample bundle, imported on first use.
+    subcommand = 'demo';
+    createdFolder = path.join(documentsDir(), 'Casebook');
+    args.push('--dir', path.join(createdFolder, 'sample'));
   }
   const reason = buildReason(['out/web/index.html'], ['renderer', 'shared', 'vite.config.ts']);
-  const command = [process.execPath, path.join('bin', 'casebook.mjs'), 'serve', ...args];
+  const command = [process.execPath, path.join('bin', 'casebook.mjs'), subcommand, ...args];
   if (help || dryRun) {
     if (reason) console.log(`Would build the web UI first (${reason}): node node_modules/vite/bin/vite.js build`);
     console.log(`Would run: ${quote(command)}`);

@@ -39,23 +39,23 @@ describe.skipIf(process.platform === 'win32')('start launcher', () => {
     expect(lines.at(-1)).toBe(`Would run: ${process.execPath} bin/casebook.mjs serve --case "/cases/a b.duckdb" --port 5199`);
   });
 
-  it('opens the default case in browser mode without --case', async () => {
+  it('opens the sample case in browser mode without --case', async () => {
     const empty = await mkdtemp(path.join(dir, 'no-electron-'));
     const { stdout } = await start(['--dry-run'], empty, dir);
     expect(stdout.trim().split('\n').at(-1)).toBe(
-      `Would run: ${process.execPath} bin/casebook.mjs serve --case ${path.join(dir, 'Documents', 'Casebook', 'Untitled.casebook.duckdb')}`,
+      `Would run: ${process.execPath} bin/casebook.mjs demo --dir ${path.join(dir, 'Documents', 'Casebook', 'sample')}`,
     );
   });
 
-  it('uses the XDG documents folder for the default case', async () => {
+  it('uses the XDG documents folder for the sample', async () => {
     const home = await mkdtemp(path.join(dir, 'home-'));
     await mkdir(path.join(home, '.config'));
     await writeFile(path.join(home, '.config', 'user-dirs.dirs'), 'XDG_DESKTOP_DIR="$HOME/Desk"\nXDG_DOCUMENTS_DIR="$HOME/Dokumente"\n');
     const { stdout } = await start(['--dry-run'], path.join(home, 'none'), home);
     if (process.platform === 'linux') {
-      expect(stdout).toContain(`--case ${path.join(home, 'Dokumente', 'Casebook', 'Untitled.casebook.duckdb')}`);
+      expect(stdout).toContain(`--dir ${path.join(home, 'Dokumente', 'Casebook', 'sample')}`);
     } else {
-      expect(stdout).toContain(`--case ${path.join(home, 'Documents', 'Casebook', 'Untitled.casebook.duckdb')}`);
+      expect(stdout).toContain(`--dir ${path.join(home, 'Documents', 'Casebook', 'sample')}`);
     }
   });
 
