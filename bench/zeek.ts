@@ -16,7 +16,9 @@ async function referenceLoad(file: string, dir: string): Promise<number> {
   const instance = await DuckDBInstance.create(path.join(dir, 'reference.duckdb'));
   const connection = await instance.connect();
   const started = performance.now();
-  await connection.run(`CREATE TABLE conn AS SELECT * FROM read_csv('${file}', delim = '\\t', comment = '#', header = false, auto_detect = true)`);
+  await connection.run(
+    `CREATE TABLE conn AS SELECT * FROM read_csv('${file}', delim = '\\t', comment = '#', header = false, auto_detect = true)`,
+  );
   const seconds = (performance.now() - started) / 1000;
   connection.closeSync();
   instance.closeSync();
@@ -36,13 +38,22 @@ export async function benchZeek(options: { rows: number }): Promise<void> {
 
     const reference = await referenceLoad(conn, dir);
     const startup = await runChild(process.execPath, [path.join(repoRoot, 'bin/casebook.mjs'), '--version']);
-    const run = await runChild(process.execPath, [path.join(repoRoot, 'bin/casebook.mjs'), 'import', conn, '--case', path.join(dir, 'case.duckdb'), '--json']);
+    const run = await runChild(process.execPath, [
+      path.join(repoRoot, 'bin/casebook.mjs'),
+      'import',
+      conn,
+      '--case',
+      path.join(dir, 'case.duckdb'),
+      '--json',
+    ]);
     if (run.code !== 0) throw new Error(`import failed (exit ${run.code}): ${run.stderr}`);
     const result = JSON.parse(run.stdout) as { events: number };
     if (result.events !== rows) throw new Error(`import stored ${result.events} events, expected ${rows}`);
 
     console.log(`DuckDB read_csv into a table: ${format(reference)} s (${Math.round(rows / reference)} rows/s)`);
-    console.log(`casebook import:              ${format(run.seconds)} s (${Math.round(rows / run.seconds)} rows/s), of which ${format(startup.seconds)} s process start-up`);
+    console.log(
+      `casebook import:              ${format(run.seconds)} s (${Math.round(rows / run.seconds)} rows/s), of which ${format(startup.seconds)} s process start-up`,
+    );
     console.log(`ratio import / read_csv:      ${format(run.seconds / reference)}`);
     console.log(`import peak RSS:              ${run.peakRssMiB === null ? 'n/a' : `${format(run.peakRssMiB, 0)} MiB`}`);
   } finally {
