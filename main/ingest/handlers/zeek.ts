@@ -2,7 +2,7 @@
 // the typed table `zeek_<path>` with one column per field.
 
 import { detectZeek, parseZeekLines, ZeekParser, type ZeekRecord, type ZeekSchema, zeekColumnType } from '../../formats/zeek/index.ts';
-import { normalizeZeek, zeekRecordJson } from '../../normalize/zeek.ts';
+import { normalizeZeek } from '../../normalize/zeek.ts';
 import type { EvidenceHandler, TypedColumn, TypedColumnType } from '../handler.ts';
 import { readLines, TruncatedInputError } from '../lines.ts';
 
@@ -48,7 +48,6 @@ export const zeekHandler: EvidenceHandler = {
     try {
       for await (const record of parseZeekLines(readLines(input.open()), parser)) {
         const event = normalizeZeek(record);
-        event.data = zeekRecordJson(record);
         const columns = columnsFor(record.schema, schemaColumns);
         const full = sink.add(event, { table: `zeek_${record.path}`, columns, values: typedValues(record, columns) });
         if (full) await sink.drain();
