@@ -77,7 +77,7 @@ export class CaseStore {
     return this.database.connection;
   }
 
-  /** A new connection for an import run (its own transaction). */
+  /** Open a new connection for an import run, which holds its own transaction. */
   async connect(): Promise<DuckDBConnection> {
     return this.database.instance.connect();
   }

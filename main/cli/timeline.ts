@@ -63,7 +63,7 @@ export async function runTimeline(options: TimelineOptions): Promise<number> {
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
   try {
-    // Times are UTC; the header of the CSV says so.
+    // Times are UTC, and the CSV header names the column ts_utc.
     if (options.format === 'csv') await write(`${CSV_COLUMNS.map((name) => (name === 'ts' ? 'ts_utc' : name)).join(',')}\n`);
     for await (const row of store.timelineRows(query, options.limit)) {
       if (options.format === 'csv') await write(`${CSV_COLUMNS.map((name) => csvField(row[name])).join(',')}\n`);
