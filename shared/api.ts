@@ -100,7 +100,10 @@ export interface ImportFileResult {
   path: string;
   kind: string;
   status: EvidenceStatus;
+  /** Records stored, recovered ones included. */
   records: number;
+  /** Records carved from slack or deleted space (EVTX), counted within `records`. */
+  recovered?: number;
   errors: number;
   duplicates: number;
   sha256: string;

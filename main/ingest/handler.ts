@@ -86,6 +86,8 @@ export interface EvidenceInput {
 export interface HandlerResult {
   /** Free-form notes for the import report, such as the detected dialect. */
   notes?: string[];
+  /** Records among those added that were carved from slack or deleted space. */
+  recovered?: number;
 }
 
 export interface EvidenceHandler {

@@ -164,4 +164,31 @@ describe.skipIf(!hasCorpus)('import of the Zeek corpus', () => {
   });
 });
 
+describe.skipIf(!hasCorpus)('import of binary EVTX', () => {
+  it('stores corpus logs with reference counts and recovered records apart', async () => {
+    const { backend } = await newCase();
+    const folder = corpusFile('evtx/omerbenamram-evtx');
+    const expected: Record<string, { records: number; recovered: number }> = {
+      'security.evtx': { records: 2261, recovered: 0 },
+      'sysmon.evtx': { records: 358, recovered: 0 },
+      'E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx': { records: 340, recovered: 0 },
+      '2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx': { records: 1910, recovered: 63 },
+    };
+    const progress = await importPaths(
+      backend,
+      Object.keys(expected).map((name) => path.join(folder, name)),
+    );
+    for (const [name, counts] of Object.entries(expected)) {
+      const file = progress.files.find((candidate) => candidate.path === name);
+      expect(file, name).toBeDefined();
+      expect(file!.kind, name).toBe('evtx');
+      expect(file!.records - (file!.recovered ?? 0), name).toBe(counts.records);
+      expect(file!.recovered ?? 0, name).toBe(counts.recovered);
+    }
+    const page = await backend.timelinePage({ search: 'sysmon' }, 0, 5);
+    expect(page.matched).toBeGreaterThan(0);
+    expect(page.rows[0]!.source).toBe('evtx');
+  });
+});
+
 if (!hasCorpus) console.warn(`[skip] Zeek corpus import: ${corpusSkipReason}`);

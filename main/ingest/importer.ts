@@ -263,10 +263,12 @@ export class ImportRun {
     }
     const sink = new FileSink(writer, evidenceId, this.abort.signal, (count) => this.countRecords(count));
     let notes: string[] = [];
+    let recovered = 0;
     try {
       const outcome = await handler.run({ path: file.path, name: file.name, size: file.size, open: () => openContent(file) }, sink);
       await sink.drain();
       notes = outcome.notes ?? [];
+      recovered = outcome.recovered ?? 0;
     } catch (error) {
       if (this.abort.signal.aborted) throw error;
       await sink.drain().catch(() => undefined);
@@ -280,6 +282,7 @@ export class ImportRun {
       kind: handler.kind,
       status,
       records: sink.records,
+      ...(recovered > 0 ? { recovered } : {}),
       errors: sink.errors,
       messages: [...notes, ...sink.messages],
     };

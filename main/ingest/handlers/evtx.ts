@@ -36,6 +36,6 @@ export const evtxHandler: EvidenceHandler = {
     if (report.dirty || report.foundChunks !== report.declaredChunks) {
       notes.push(`file header ${report.dirty ? 'is dirty and ' : ''}declares ${report.declaredChunks} chunks; ${report.foundChunks} found`);
     }
-    return { notes };
+    return { notes, recovered: report.recovered };
   },
 };
