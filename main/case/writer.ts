@@ -51,7 +51,7 @@ export class CaseWriter {
   private nextEventId: bigint;
   private readonly batchRows: number;
 
-  constructor(connection: DuckDBConnection, firstEventId: bigint, stagingDir: string, batchRows = 100_000) {
+  constructor(connection: DuckDBConnection, firstEventId: bigint, stagingDir: string, batchRows = 25_000) {
     this.connection = connection;
     this.nextEventId = firstEventId;
     this.stagingDir = stagingDir;
