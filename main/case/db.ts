@@ -7,7 +7,6 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 export const CASE_DB_OPTIONS: Record<string, string> = {
   autoinstall_known_extensions: 'false',
   autoload_known_extensions: 'false',
-  memory_limit: process.env.CASEBOOK_DUCKDB_MEMORY ?? '1GB',
 };
 
 export interface CaseDatabase {
