@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './usage.ts';
@@ -16,11 +17,22 @@ export async function checkReadable(paths: string[]): Promise<void> {
   }
 }
 
-/** A case path must not be one of the evidence inputs or inside an input folder. */
+/** Resolve symbolic links in a path whose last parts may not exist yet. */
+function realPathOf(file: string): string {
+  const absolute = path.resolve(file);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    const parent = path.dirname(absolute);
+    return parent === absolute ? absolute : path.join(realPathOf(parent), path.basename(absolute));
+  }
+}
+
+/** A case path must not be one of the evidence inputs or inside an input folder, symbolic links resolved. */
 export function checkCaseOutsideEvidence(casePath: string, inputs: string[]): void {
-  const target = path.resolve(casePath);
+  const target = realPathOf(casePath);
   for (const input of inputs) {
-    const source = path.resolve(input);
+    const source = realPathOf(input);
     if (target === source || target.startsWith(source + path.sep)) {
       throw new UsageError(
         `case file ${casePath} lies inside evidence input ${input}: evidence is never written, choose another case path`,

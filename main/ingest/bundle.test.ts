@@ -87,4 +87,18 @@ describe('BundleWalker', () => {
     ).toBe(true);
     expect(entries.some((entry) => entry.type === 'file' && entry.path.endsWith('ok.log'))).toBe(true);
   });
+
+  it('keeps reading a zip past a member with an unsafe name', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bundle-'));
+    const zip = makeZip([
+      { name: '../../escape.log', data: 'first\n' },
+      { name: '/absolute.log', data: 'second\n' },
+      { name: 'inside/ok.log', data: 'third\n' },
+    ]);
+    await writeFile(path.join(dir, 'names.zip'), zip);
+    const entries = await collect([path.join(dir, 'names.zip')]);
+    const files = entries.filter((entry) => entry.type === 'file') as (BundleEntry & { content: string })[];
+    expect(files.map((file) => file.path)).toEqual(['names.zip/../../escape.log', 'names.zip//absolute.log', 'names.zip/inside/ok.log']);
+    expect(files.map((file) => file.content)).toEqual(['first\n', 'second\n', 'third\n']);
+  });
 });

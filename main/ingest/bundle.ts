@@ -191,12 +191,28 @@ export class BundleWalker {
     knownSha?: string,
   ): AsyncGenerator<BundleEntry> {
     try {
-      const info = await stat(file);
-      const head = await readHead(file, SNIFF_BYTES);
-      const sniffed = sniffContainer(head);
-      const gzipped = sniffed === 'gzip';
-      const kind = gzipped && isTar(await gunzipHead(file, SNIFF_BYTES)) ? 'tar' : sniffed;
-      const sha256 = knownSha ?? (await sha256File(file));
+      let info: Awaited<ReturnType<typeof stat>>;
+      let head: Uint8Array;
+      let sha256: string;
+      let kind: ContainerKind;
+      let gzipped: boolean;
+      try {
+        info = await stat(file);
+        head = await readHead(file, SNIFF_BYTES);
+        const sniffed = sniffContainer(head);
+        gzipped = sniffed === 'gzip';
+        kind = gzipped && isTar(await gunzipHead(file, SNIFF_BYTES)) ? 'tar' : sniffed;
+        sha256 = knownSha ?? (await sha256File(file));
+      } catch (error) {
+        // One unreadable file is reported on its own; the rest of the bundle still imports.
+        yield {
+          type: 'problem',
+          path: display,
+          message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          container,
+        };
+        return;
+      }
       const name = path.basename(display);
       if (kind === null || kind === 'gzip') {
         yield {
@@ -233,7 +249,7 @@ export class BundleWalker {
     let zip: yauzl.ZipFile;
     try {
       zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-        yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (error, opened) =>
+        yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (error, opened) =>
           error ? reject(error) : resolve(opened),
         );
       });
@@ -275,9 +291,14 @@ export class BundleWalker {
           return;
         }
         if (entry === null) return;
-        if (entry.fileName.endsWith('/')) continue;
-        const member = `${display}/${entry.fileName}`;
-        const target = await this.workspaceFile(entry.fileName);
+        // Names are decoded here rather than by yauzl, whose check stops the whole archive at
+        // the first unsafe name (`../x`, `/x`). Nothing is extracted to a path built from a
+        // name, so such a member is read like any other and keeps its name as written.
+        // NOTE: names without the UTF-8 flag are CP437 in the zip format; they are read as UTF-8 here.
+        const fileName = Buffer.isBuffer(entry.fileName) ? entry.fileName.toString('utf8') : String(entry.fileName);
+        if (fileName.endsWith('/')) continue;
+        const member = `${display}/${fileName}`;
+        const target = await this.workspaceFile(fileName);
         const hash = createHash('sha256');
         try {
           const stream = await new Promise<Readable>((resolve, reject) => {

@@ -90,6 +90,22 @@ describe('import of a project-made bundle', () => {
     expect(progress.files.find((file) => file.path.endsWith('ssl.log'))?.status).toBe('imported');
   });
 
+  it('drops an overlong line and imports the rest', async () => {
+    const { backend, dir } = await newCase();
+    await writeZeekSample(path.join(dir, 'src'), { seed: 9, events: 200 });
+    const lines = (await readFile(path.join(dir, 'src', 'ssl.log'), 'utf8')).split('\n');
+    const header = lines.filter((line) => line.startsWith('#') && !line.startsWith('#close'));
+    const rows = lines.filter((line) => line.length > 0 && !line.startsWith('#'));
+    const huge = `${rows[0]!.split('\t')[0]}\t${'x'.repeat(9 * 1024 * 1024)}`;
+    await writeFile(path.join(dir, 'ssl.log'), [...header, rows[0], huge, ...rows.slice(1), ''].join('\n'));
+    const progress = await importPaths(backend, [path.join(dir, 'ssl.log')]);
+    const file = progress.files[0]!;
+    expect(file.records).toBe(rows.length);
+    expect(file.errors).toBe(1);
+    expect(file.status).toBe('partial');
+    expect(file.messages.join('\n')).toMatch(new RegExp(`line ${header.length + 2}: line longer than \\d+ characters`));
+  });
+
   it('leaves the case unchanged when an import is cancelled', async () => {
     const { backend, dir } = await newCase();
     const first = await writeZeekSample(path.join(dir, 'first'), { seed: 6, events: 300 });

@@ -11,7 +11,12 @@ export interface TextLine {
   number: number;
   /** False for a last line that had no line ending. */
   terminated: boolean;
+  /** True when the line was longer than the limit: its text is dropped and `text` is empty. */
+  overlong?: boolean;
 }
+
+/** Longest line kept, in UTF-16 code units; longer lines are reported and dropped so one bad line cannot exhaust memory. */
+export const MAX_LINE_LENGTH = 8 * 1024 * 1024;
 
 export class TruncatedInputError extends Error {
   readonly line: number;
@@ -29,6 +34,7 @@ export async function* readLines(stream: Readable): AsyncGenerator<TextLine> {
   let carry = '';
   let number = 0;
   let first = true;
+  let skipping = false;
   try {
     for await (const chunk of stream) {
       let text = carry + decoder.write(chunk as Buffer);
@@ -40,12 +46,22 @@ export async function* readLines(stream: Readable): AsyncGenerator<TextLine> {
       for (;;) {
         const end = text.indexOf('\n', start);
         if (end < 0) break;
-        const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
         number += 1;
-        yield { text: text.slice(start, lineEnd), number, terminated: true };
+        if (skipping) {
+          skipping = false;
+          yield { text: '', number, terminated: true, overlong: true };
+        } else {
+          const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+          if (lineEnd - start > MAX_LINE_LENGTH) yield { text: '', number, terminated: true, overlong: true };
+          else yield { text: text.slice(start, lineEnd), number, terminated: true };
+        }
         start = end + 1;
       }
       carry = text.slice(start);
+      if (carry.length > MAX_LINE_LENGTH) {
+        skipping = true;
+        carry = '';
+      }
     }
   } catch (error) {
     carry += decoder.end();
@@ -53,7 +69,9 @@ export async function* readLines(stream: Readable): AsyncGenerator<TextLine> {
     throw new TruncatedInputError(number, error);
   }
   carry += decoder.end();
-  if (carry.length > 0) {
+  if (skipping) {
+    yield { text: '', number: number + 1, terminated: false, overlong: true };
+  } else if (carry.length > 0) {
     number += 1;
     yield { text: carry.endsWith('\r') ? carry.slice(0, -1) : carry, number, terminated: false };
   }

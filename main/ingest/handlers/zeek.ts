@@ -3,8 +3,23 @@
 
 import { detectZeek, parseZeekLines, ZeekParser, type ZeekRecord, type ZeekSchema, zeekColumnType } from '../../formats/zeek/index.ts';
 import { normalizeZeek } from '../../normalize/zeek.ts';
-import type { EvidenceHandler, TypedColumn, TypedColumnType } from '../handler.ts';
-import { readLines, TruncatedInputError } from '../lines.ts';
+import type { EvidenceHandler, ImportSink, TypedColumn, TypedColumnType } from '../handler.ts';
+import { MAX_LINE_LENGTH, readLines, type TextLine, TruncatedInputError } from '../lines.ts';
+
+/** Report lines over the length limit as errors and pass the others on. */
+async function* reportOverlong(lines: AsyncIterable<TextLine>, sink: ImportSink): AsyncGenerator<TextLine> {
+  for await (const line of lines) {
+    if (line.overlong) {
+      sink.issue({
+        severity: 'error',
+        position: `line ${line.number}`,
+        message: `line longer than ${MAX_LINE_LENGTH} characters: not imported`,
+      });
+      continue;
+    }
+    yield line;
+  }
+}
 
 function columnsFor(schema: ZeekSchema, cache: WeakMap<ZeekSchema, TypedColumn[]>): TypedColumn[] {
   let columns = cache.get(schema);
@@ -46,7 +61,7 @@ export const zeekHandler: EvidenceHandler = {
     });
     const schemaColumns = new WeakMap<ZeekSchema, TypedColumn[]>();
     try {
-      for await (const record of parseZeekLines(readLines(input.open()), parser)) {
+      for await (const record of parseZeekLines(reportOverlong(readLines(input.open()), sink), parser)) {
         const event = normalizeZeek(record);
         const columns = columnsFor(record.schema, schemaColumns);
         const full = sink.add(event, { table: `zeek_${record.path}`, columns, values: typedValues(record, columns) });
