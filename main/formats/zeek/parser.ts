@@ -128,6 +128,8 @@ export class ZeekParser {
     const raw = text.split(block.separator);
     const width = schema.names.length;
     const warnings: string[] = [];
+    // NOTE: a row of the wrong width is still imported (Zeek's own btest logs contain one),
+    // so a line of junk with a few tabs also becomes a record; only its warning marks it.
     if (raw.length !== width) {
       const detail =
         raw.length < width ? `${width - raw.length} missing fields were set to null` : `${raw.length - width} extra fields were dropped`;
