@@ -2,7 +2,7 @@
 // (main/formats/windows/event.ts), so the EVTX parser feeds the same normalizer as the
 // XML, JSON and CSV export readers.
 
-import type { PreciseTime, WinDataItem, WinEvent, WinSystem, XmlNode } from '../windows/event.ts';
+import { emptySystem, type PreciseTime, type WinDataItem, type WinEvent, type WinSystem, type XmlNode } from '../windows/event.ts';
 import { attributeText, type BxAttribute, type BxElement, type BxNode, flatText } from './binxml.ts';
 import { filetimeToPrecise } from './values.ts';
 
@@ -141,27 +141,7 @@ export function rootElement(nodes: BxNode[]): BxElement | null {
 }
 
 export function toWinEvent(root: BxElement | null, warnings: string[], locator: string, recovered: boolean): WinEvent {
-  const empty: WinSystem = {
-    provider: null,
-    providerGuid: null,
-    eventSourceName: null,
-    eventId: null,
-    qualifiers: null,
-    version: null,
-    level: null,
-    task: null,
-    opcode: null,
-    keywords: null,
-    timeCreated: null,
-    recordId: null,
-    activityId: null,
-    relatedActivityId: null,
-    processId: null,
-    threadId: null,
-    channel: null,
-    computer: null,
-    userSid: null,
-  };
+  const empty = emptySystem();
   return {
     system: root ? system(root) : empty,
     eventData: root ? eventData(root) : null,

@@ -61,3 +61,28 @@ export interface WinEvent {
   /** True for records carved from slack or deleted space. */
   recovered: boolean;
 }
+
+/** Create a WinSystem with every field null, for readers to fill in. */
+export function emptySystem(): WinSystem {
+  return {
+    provider: null,
+    providerGuid: null,
+    eventSourceName: null,
+    eventId: null,
+    qualifiers: null,
+    version: null,
+    level: null,
+    task: null,
+    opcode: null,
+    keywords: null,
+    timeCreated: null,
+    recordId: null,
+    activityId: null,
+    relatedActivityId: null,
+    processId: null,
+    threadId: null,
+    channel: null,
+    computer: null,
+    userSid: null,
+  };
+}

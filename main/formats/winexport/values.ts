@@ -1,6 +1,6 @@
 // Value helpers shared by the export mappers.
 
-import type { WinEvent, WinSystem } from '../windows/event.ts';
+import { emptySystem, type WinEvent } from '../windows/event.ts';
 import type { WinExportEvent } from './types.ts';
 
 /** Parses an integer from decimal or `0x` hex text. Returns null for anything else or beyond 2^53. */
@@ -35,29 +35,7 @@ export function keywordsText(text: string | null): string | null {
   return trimmed;
 }
 
-export function emptySystem(): WinSystem {
-  return {
-    provider: null,
-    providerGuid: null,
-    eventSourceName: null,
-    eventId: null,
-    qualifiers: null,
-    version: null,
-    level: null,
-    task: null,
-    opcode: null,
-    keywords: null,
-    timeCreated: null,
-    recordId: null,
-    activityId: null,
-    relatedActivityId: null,
-    processId: null,
-    threadId: null,
-    channel: null,
-    computer: null,
-    userSid: null,
-  };
-}
+export { emptySystem };
 
 export function emptyExportEvent(shape: string, locator: string): WinExportEvent {
   const base: WinEvent = {
