@@ -33,7 +33,7 @@ export function toEvidenceFile(row: Record<string, unknown>): EvidenceFile {
     errors: Number(row.errors),
     warnings: Number(row.warnings),
     duplicates: Number(row.duplicates),
-    messages: ((row.messages as { items: string[] } | string[] | null) && listItems(row.messages)) || [],
+    messages: listItems(row.messages),
     imported_at: isoOrNull(row.imported_us) ?? '',
   };
 }

@@ -40,6 +40,8 @@ interface TypedTableState {
   /** Staged CSV lines not yet loaded, and the number of table columns each was written with. */
   lines: string[];
   widths: number[];
+  /** Columns that exist in the database table; empty until the table is created. */
+  stored: Set<string>;
 }
 
 export class CaseWriter {
@@ -65,9 +67,17 @@ export class CaseWriter {
     );
     for (const [table, column, type] of reader.getRows() as [string, string, string][]) {
       if (column === 'event_id' || column === 'evidence_id') continue;
-      const state: TypedTableState = this.typedTables.get(table) ?? { name: table, columns: [], index: new Map(), lines: [], widths: [] };
+      const state: TypedTableState = this.typedTables.get(table) ?? {
+        name: table,
+        columns: [],
+        index: new Map(),
+        lines: [],
+        widths: [],
+        stored: new Set(['event_id', 'evidence_id']),
+      };
       state.index.set(column, state.columns.length);
       state.columns.push({ name: column, type: type as TypedColumnType });
+      state.stored.add(column);
       this.typedTables.set(table, state);
     }
   }
@@ -106,7 +116,7 @@ export class CaseWriter {
     const name = typedTableName(row.table);
     let state = this.typedTables.get(name);
     if (!state) {
-      state = { name, columns: [], index: new Map(), lines: [], widths: [] };
+      state = { name, columns: [], index: new Map(), lines: [], widths: [], stored: new Set() };
       this.typedTables.set(name, state);
     }
     return state;
@@ -139,19 +149,16 @@ export class CaseWriter {
     state.widths.push(state.columns.length);
   }
 
+  /** Create the table or add the columns it lacks; `stored` tracks what exists, so no catalog query is needed. */
   private async ensureTable(state: TypedTableState): Promise<void> {
-    const existing = await this.connection.runAndReadAll(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1`,
-      [state.name],
-    );
-    const present = new Set(existing.getRows().map((row) => String(row[0])));
-    if (present.size === 0) {
+    if (state.stored.size === 0) {
       await this.connection.run(`CREATE TABLE ${quoteIdentifier(state.name)} (event_id BIGINT, evidence_id INTEGER)`);
+      state.stored.add('event_id').add('evidence_id');
     }
     for (const column of state.columns) {
-      if (!present.has(column.name)) {
-        await this.connection.run(`ALTER TABLE ${quoteIdentifier(state.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
-      }
+      if (state.stored.has(column.name)) continue;
+      await this.connection.run(`ALTER TABLE ${quoteIdentifier(state.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
+      state.stored.add(column.name);
     }
   }
 
