@@ -1,6 +1,6 @@
 // Walks evidence inputs (files, folders, zip, tar, tar.gz, nested archives) and yields
 // one item per evidence file. Archive members are extracted one at a time into a
-// private workspace, hashed on the way, and deleted after use; the evidence itself is
+// private workspace, hashed on the way, and deleted after use. The evidence itself is
 // only ever opened for reading.
 
 import { createHash } from 'node:crypto';

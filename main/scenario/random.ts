@@ -9,7 +9,7 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
-  /** A float in [0, 1). */
+  /** Return a float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
@@ -18,7 +18,7 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** An integer in [min, max]. */
+  /** Return an integer in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
   }
@@ -27,7 +27,7 @@ export class SeededRandom {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
-  /** A Zeek-style connection uid: `C` plus 17 base-62 characters. */
+  /** Return a Zeek-style connection uid: `C` plus 17 base-62 characters. */
   uid(prefix = 'C'): string {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     let text = prefix;
