@@ -2,6 +2,7 @@
 // and the loopback HTTP bridge (browser mode) both carry exactly these methods.
 
 import type { Category, Source, TimelineColumn, TimelineRow } from './events.ts';
+import type { ProcessDetail, ProcessHost, ProcessNode } from './processes.ts';
 
 export const TEXT_FILTER_OPS = ['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank'] as const;
 export type TextFilterOp = (typeof TEXT_FILTER_OPS)[number];
@@ -133,6 +134,11 @@ export interface CasebookApi {
   cancelImport(importId: number): Promise<void>;
   /** Opens a native picker in the desktop app; returns null in browser mode or when cancelled. */
   pickEvidence(): Promise<string[] | null>;
+  /** Hosts with process instances, busiest first. */
+  processHosts(): Promise<ProcessHost[]>;
+  /** Every process instance of one host, parents before children. */
+  processTree(host: string): Promise<ProcessNode[]>;
+  processDetail(instanceId: number): Promise<ProcessDetail>;
 }
 
 export type ApiMethod = keyof CasebookApi;
@@ -147,6 +153,9 @@ export const API_METHODS = [
   'importProgress',
   'cancelImport',
   'pickEvidence',
+  'processHosts',
+  'processTree',
+  'processDetail',
 ] as const satisfies readonly ApiMethod[];
 
 /** Error codes the bridges carry across, so the renderer can tell a bad request from a failure. */

@@ -86,6 +86,7 @@ export function validateArgs(method: string, args: unknown): unknown[] {
     case 'caseInfo':
     case 'listEvidence':
     case 'pickEvidence':
+    case 'processHosts':
       if (args.length !== 0) fail(method, `expected no arguments, got ${args.length}`);
       return [];
     case 'timelinePage': {
@@ -98,6 +99,7 @@ export function validateArgs(method: string, args: unknown): unknown[] {
     case 'eventDetail':
     case 'importProgress':
     case 'cancelImport':
+    case 'processDetail':
       if (args.length !== 1) fail(method, `expected one id, got ${args.length} arguments`);
       return [checkInteger(method, 'id', args[0], 0, Number.MAX_SAFE_INTEGER)];
     case 'startImport': {
@@ -106,5 +108,8 @@ export function validateArgs(method: string, args: unknown): unknown[] {
       if (paths.length === 0 || paths.length > MAX_PATHS) fail(method, `expected 1 to ${MAX_PATHS} paths, got ${paths.length}`);
       return [paths.map((path, index) => checkText(method, `paths[${index}]`, path))];
     }
+    case 'processTree':
+      if (args.length !== 1) fail(method, `expected one host name, got ${args.length} arguments`);
+      return [checkText(method, 'host', args[0])];
   }
 }

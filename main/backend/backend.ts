@@ -3,6 +3,7 @@
 
 import type { Capabilities, EventDetail, EvidenceFile, ImportProgress, TimelinePage, TimelineQuery } from '../../shared/api.ts';
 import { ApiError } from '../../shared/api.ts';
+import { ProcessIndex } from '../case/processes/index.ts';
 import { CaseStore } from '../case/store.ts';
 import { HANDLERS } from '../ingest/handlers/index.ts';
 import { ImportRun } from '../ingest/importer.ts';
@@ -14,6 +15,7 @@ const KEPT_IMPORTS = 20;
 
 export async function createBackend(options: BackendOptions): Promise<CasebookBackend> {
   const store = await CaseStore.open(options.casePath);
+  const processes = new ProcessIndex(store);
   const imports = new Map<number, ImportRun>();
   const runs = new Map<number, Promise<ImportProgress>>();
   let active: ImportRun | null = null;
@@ -64,6 +66,9 @@ export async function createBackend(options: BackendOptions): Promise<CasebookBa
     async pickEvidence() {
       return options.pickEvidence ? options.pickEvidence() : null;
     },
+    processHosts: () => processes.hosts(),
+    processTree: (host: string) => processes.tree(host),
+    processDetail: (instanceId: number) => processes.detail(instanceId),
     async close() {
       active?.cancel();
       await Promise.allSettled(runs.values());

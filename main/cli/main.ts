@@ -6,7 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { APP_VERSION } from '../version.ts';
 import { runImport } from './import.ts';
 import { runInfo } from './info.ts';
+import { registerProcesses } from './processes.ts';
 import { runDemo, runSample } from './sample.ts';
+import { registerScenario } from './scenario.ts';
 import { runServe } from './serve.ts';
 import { runTimeline } from './timeline.ts';
 
@@ -75,6 +77,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <n>', 'port to listen on (default: a random free port)', positiveInteger)
     .option('--events <n>', 'approximate number of records in the sample', positiveInteger, 20_000)
     .action(async (options) => setExit(await runDemo(options)));
+
+  registerProcesses(program, setExit);
+  registerScenario(program, setExit, positiveInteger);
 
   return program;
 }

@@ -31,6 +31,9 @@ function guardedApi(casePath: string, backend: CasebookBackend): CasebookApi {
     importProgress: (importId) => backend.importProgress(importId),
     cancelImport: (importId) => backend.cancelImport(importId),
     pickEvidence: () => backend.pickEvidence(),
+    processHosts: () => backend.processHosts(),
+    processTree: (host) => backend.processTree(host),
+    processDetail: (instanceId) => backend.processDetail(instanceId),
   };
 }
 

@@ -253,6 +253,9 @@ describe('preload bindings and IPC handlers', () => {
       importProgress: [2],
       cancelImport: [3],
       pickEvidence: [],
+      processHosts: [],
+      processTree: ['WKS-01'],
+      processDetail: [4],
     };
     for (const method of API_METHODS) {
       const call = desktop[method] as (...args: unknown[]) => Promise<unknown>;

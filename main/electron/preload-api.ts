@@ -50,6 +50,9 @@ export function createDesktopApi(ipc: RendererIpc): DesktopApi {
     importProgress: (importId: number) => call('importProgress', importId),
     cancelImport: (importId: number) => call('cancelImport', importId),
     pickEvidence: () => call('pickEvidence'),
+    processHosts: () => call('processHosts'),
+    processTree: (host: string) => call('processTree', host),
+    processDetail: (instanceId: number) => call('processDetail', instanceId),
     onImportStarted(listener: (importId: number) => void): () => void {
       const forward = (_event: unknown, ...payload: unknown[]) => {
         const importId = (payload[0] as ImportStartedEvent | undefined)?.importId;
