@@ -34,6 +34,17 @@ export interface TimelinePage {
   total: number;
 }
 
+/** Event counts per time bucket for the density histogram above the timeline. */
+export interface TimelineHistogram {
+  /** Start of the first bucket, ISO 8601 UTC; null when no matching event has a plausible time. */
+  from: string | null;
+  /** Bucket width in seconds, a calendar-friendly step (1 s, 5 s, ... 1 h, 1 d, 7 d, 30 d). */
+  bucketSeconds: number;
+  counts: number[];
+  /** Matching events outside the buckets: no time, or a time flagged as a sentinel or implausible. */
+  outside: number;
+}
+
 export interface EventDetail {
   row: TimelineRow;
   /** Every unified column, including the ones the grid hides. */
@@ -127,6 +138,8 @@ export interface CasebookApi {
   capabilities(): Promise<Capabilities>;
   caseInfo(): Promise<CaseInfo>;
   timelinePage(query: TimelineQuery, startRow: number, endRow: number): Promise<TimelinePage>;
+  /** Counts of the events matching `query` per time bucket, at most `maxBuckets` buckets. */
+  timelineHistogram(query: TimelineQuery, maxBuckets: number): Promise<TimelineHistogram>;
   eventDetail(eventId: number): Promise<EventDetail>;
   listEvidence(): Promise<EvidenceFile[]>;
   startImport(paths: string[]): Promise<{ importId: number }>;
@@ -147,6 +160,7 @@ export const API_METHODS = [
   'capabilities',
   'caseInfo',
   'timelinePage',
+  'timelineHistogram',
   'eventDetail',
   'listEvidence',
   'startImport',

@@ -8,6 +8,7 @@ const MAX_PAGE_ROWS = 10_000;
 const MAX_TEXT = 4_096;
 const MAX_PATHS = 1_000;
 const MAX_EVENT_IDS = 100_000;
+const MAX_HISTOGRAM_BUCKETS = 2_000;
 
 function fail(method: string, detail: string): never {
   throw new ApiError('bad_request', `invalid arguments for ${method}: ${detail}`);
@@ -95,6 +96,10 @@ export function validateArgs(method: string, args: unknown): unknown[] {
       const start = checkInteger(method, 'startRow', args[1], 0, Number.MAX_SAFE_INTEGER);
       const end = checkInteger(method, 'endRow', args[2], start, start + MAX_PAGE_ROWS);
       return [query, start, end];
+    }
+    case 'timelineHistogram': {
+      if (args.length !== 2) fail(method, `expected (query, maxBuckets), got ${args.length} arguments`);
+      return [validateQuery(method, args[0]), checkInteger(method, 'maxBuckets', args[1], 1, MAX_HISTOGRAM_BUCKETS)];
     }
     case 'eventDetail':
     case 'importProgress':

@@ -33,6 +33,7 @@ export async function createBackend(options: BackendOptions): Promise<CasebookBa
     caseInfo: () => store.info(),
     timelinePage: (query: TimelineQuery, startRow: number, endRow: number): Promise<TimelinePage> =>
       store.timelinePage(query, startRow, endRow),
+    timelineHistogram: (query: TimelineQuery, maxBuckets: number) => store.timelineHistogram(query, maxBuckets),
     eventDetail: (eventId: number): Promise<EventDetail> => store.eventDetail(eventId),
     listEvidence: (): Promise<EvidenceFile[]> => store.listEvidence(),
     async startImport(paths: string[]) {

@@ -3,17 +3,24 @@
 // transaction, so readers keep seeing the last committed state while an import runs.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CaseInfo, EventDetail, EvidenceFile, EvidenceStatus, SourceCount, TimelinePage, TimelineQuery } from '../../shared/api.ts';
+import type {
+  CaseInfo,
+  EventDetail,
+  EvidenceFile,
+  EvidenceStatus,
+  SourceCount,
+  TimelineHistogram,
+  TimelinePage,
+  TimelineQuery,
+} from '../../shared/api.ts';
 import { ApiError } from '../../shared/api.ts';
 import type { Source, TimelineRow } from '../../shared/events.ts';
 import { formatMicrosIso } from '../../shared/time.ts';
 import { type CaseDatabase, openCaseDatabase } from './db.ts';
+import { OUT_OF_RANGE_NOTES, timelineHistogram } from './histogram.ts';
 import { migrate } from './migrate.ts';
 import { EVENT_COLUMNS } from './schema.ts';
 import { ROW_SELECT, TimelineCursor, toTimelineRow } from './timeline.ts';
-
-/** Times flagged this way stay in the timeline but out of the case's time range. */
-const OUT_OF_RANGE_NOTES = `('sentinel', 'implausible', 'invalid')`;
 
 function isoOrNull(micros: unknown): string | null {
   return micros === null || micros === undefined ? null : formatMicrosIso(BigInt(micros as bigint));
@@ -140,6 +147,10 @@ export class CaseStore {
   async timelinePage(query: TimelineQuery, startRow: number, endRow: number): Promise<TimelinePage> {
     await this.timeline.invalidate(this.dataVersion);
     return this.timeline.page(query, startRow, endRow, await this.eventCount());
+  }
+
+  timelineHistogram(query: TimelineQuery, maxBuckets: number): Promise<TimelineHistogram> {
+    return timelineHistogram(this.connection, query, maxBuckets);
   }
 
   async *timelineRows(query: TimelineQuery, limit?: number): AsyncGenerator<TimelineRow> {

@@ -22,6 +22,7 @@ function guardedApi(casePath: string, backend: CasebookBackend): CasebookApi {
     capabilities: () => backend.capabilities(),
     caseInfo: () => backend.caseInfo(),
     timelinePage: (query, startRow, endRow) => backend.timelinePage(query, startRow, endRow),
+    timelineHistogram: (query, maxBuckets) => backend.timelineHistogram(query, maxBuckets),
     eventDetail: (eventId) => backend.eventDetail(eventId),
     listEvidence: () => backend.listEvidence(),
     async startImport(paths) {

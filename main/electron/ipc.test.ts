@@ -247,6 +247,7 @@ describe('preload bindings and IPC handlers', () => {
       capabilities: [],
       caseInfo: [],
       timelinePage: [{}, 0, 50],
+      timelineHistogram: [{}, 100],
       eventDetail: [1],
       listEvidence: [],
       startImport: [['/evidence/bundle.zip']],

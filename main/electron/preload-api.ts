@@ -44,6 +44,7 @@ export function createDesktopApi(ipc: RendererIpc): DesktopApi {
     capabilities: () => call('capabilities'),
     caseInfo: () => call('caseInfo'),
     timelinePage: (query: TimelineQuery, startRow: number, endRow: number) => call('timelinePage', query, startRow, endRow),
+    timelineHistogram: (query: TimelineQuery, maxBuckets: number) => call('timelineHistogram', query, maxBuckets),
     eventDetail: (eventId: number) => call('eventDetail', eventId),
     listEvidence: () => call('listEvidence'),
     startImport: (paths: string[]) => call('startImport', paths),
