@@ -5,6 +5,7 @@ import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TimelineRow } from '../../../shared/events.ts';
 import { gridTheme } from '../grid/theme.ts';
+import { Histogram } from '../histogram/Histogram.tsx';
 import { useCaseStore } from '../state/caseInfo.ts';
 import { reportError } from '../state/errors.ts';
 import { useSelectionStore } from '../state/selection.ts';
@@ -95,6 +96,7 @@ export function TimelineView() {
   return (
     <section className="timeline" aria-label="Timeline">
       <TimelineToolbar grid={grid} />
+      <Histogram />
       <div className="grid-host" data-testid="timeline-grid">
         <AgGridReact<TimelineRow>
           theme={gridTheme}
