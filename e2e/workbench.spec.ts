@@ -194,6 +194,33 @@ test('time range narrows the timeline', async ({ workbench }) => {
   await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(bundle.total, bundle.total));
 });
 
+test('histogram brush selects a time range', async ({ workbench }) => {
+  const { page, bundle } = workbench;
+  const plot = page.getByTestId('histogram-plot');
+  await expect(plot.locator('rect.bar').first()).toBeVisible();
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+
+  await expect(page.getByTestId('timeline-from')).not.toHaveValue('');
+  const fromText = await page.getByTestId('timeline-from').inputValue();
+  const toText = await page.getByTestId('timeline-to').inputValue();
+  // The fields show whole seconds in UTC (the default zone); the range is [from, to).
+  const fromMicros = BigInt(Date.parse(`${fromText.replace(' ', 'T')}Z`)) * 1000n;
+  const toMicros = BigInt(Date.parse(`${toText.replace(' ', 'T')}Z`)) * 1000n;
+  expect(toMicros).toBeGreaterThan(fromMicros);
+  const inRange = bundle.records.filter((record) => record.tsMicros >= fromMicros && record.tsMicros < toMicros).length;
+  expect(inRange).toBeGreaterThan(0);
+  await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(inRange, bundle.total));
+  await page.screenshot({ path: `${SCREENSHOTS}/timeline-histogram-range.png` });
+
+  await page.getByTestId('histogram-reset').click();
+  await expect(page.getByTestId('timeline-from')).toHaveValue('');
+  await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(bundle.total, bundle.total));
+});
+
 test('time zone setting survives a reload', async ({ workbench }) => {
   const { page, bundle } = workbench;
   const first = bundle.records[0]!;
