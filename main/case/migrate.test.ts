@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCaseDatabase } from './db.ts';
 import { migrate } from './migrate.ts';
-import { MIGRATIONS, type Migration } from './migrations/index.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
 import { CaseStore } from './store.ts';
 
 async function tempCase(): Promise<string> {
@@ -26,9 +26,16 @@ describe('schema migrations', () => {
     );
     first.close();
 
-    const addTags: Migration = { version: 2, name: 'event tags', statements: ['CREATE TABLE event_tags (event_id BIGINT, tag VARCHAR)'] };
+    const next = LATEST_SCHEMA_VERSION + 1;
+    const addTags: Migration = {
+      version: next,
+      name: 'event tags',
+      statements: ['CREATE TABLE event_tags (event_id BIGINT, tag VARCHAR)'],
+    };
     const second = await openCaseDatabase(casePath);
-    expect(await migrate(second.connection, [...MIGRATIONS, addTags])).toBe(2);
+    expect(await migrate(second.connection, [...MIGRATIONS, addTags])).toBe(next);
+    const identities = await second.connection.runAndReadAll('SELECT count(*) FROM record_identities');
+    expect(Number(identities.getRows()[0]![0])).toBe(0);
     const tags = await second.connection.runAndReadAll('SELECT count(*) FROM event_tags');
     expect(Number(tags.getRows()[0]![0])).toBe(0);
     const events = await second.connection.runAndReadAll('SELECT message FROM events');

@@ -10,7 +10,7 @@ import type { UnifiedEvent } from '../../shared/events.ts';
 import type { TypedColumn, TypedColumnType, TypedRow } from '../ingest/handler.ts';
 import { EVENT_COLUMNS } from './schema.ts';
 import { quoteIdentifier } from './sql.ts';
-import { csvValue, loadStatement, NULL_TOKEN } from './staging.ts';
+import { csvString, csvValue, loadStatement, NULL_TOKEN } from './staging.ts';
 
 export { quoteIdentifier } from './sql.ts';
 
@@ -32,6 +32,14 @@ const EVENT_STAGE_TYPES: TypedColumnType[] = EVENT_COLUMNS.map((column) => {
   return column.type;
 });
 
+/** Columns of `record_identities` (migration 2) in staging order. */
+const IDENTITY_COLUMNS: TypedColumn[] = [
+  { name: 'identity', type: 'VARCHAR' },
+  { name: 'scope', type: 'VARCHAR' },
+  { name: 'event_id', type: 'BIGINT' },
+  { name: 'evidence_id', type: 'INTEGER' },
+];
+
 interface TypedTableState {
   name: string;
   /** Columns in table order, after event_id and evidence_id. */
@@ -49,6 +57,7 @@ export class CaseWriter {
   private readonly stagingDir: string;
   private readonly typedTables = new Map<string, TypedTableState>();
   private eventLines: string[] = [];
+  private identityLines: string[] = [];
   private pendingLoad: Promise<void> = Promise.resolve();
   private nextEventId: bigint;
   private readonly batchRows: number;
@@ -87,12 +96,16 @@ export class CaseWriter {
     return this.eventLines.length >= this.batchRows;
   }
 
-  /** Stage one event (and its typed row); returns the event id it was given. */
-  add(evidenceId: number, event: UnifiedEvent, typed?: TypedRow): bigint {
+  /**
+   * Stage one event (and its typed row, and the record identity that later copies of
+   * the record are matched against); returns the event id it was given.
+   */
+  add(evidenceId: number, event: UnifiedEvent, typed?: TypedRow, identity?: { key: string; scope: string }): bigint {
     const eventId = this.nextEventId;
     this.nextEventId += 1n;
     this.eventLines.push(this.eventLine(eventId, evidenceId, event));
     if (typed) this.stageTypedRow(eventId, evidenceId, typed);
+    if (identity) this.identityLines.push(`${csvString(identity.key)},${csvString(identity.scope)},${eventId},${evidenceId}`);
     return eventId;
   }
 
@@ -187,6 +200,10 @@ export class CaseWriter {
         lines: this.eventLines,
       });
       this.eventLines = [];
+    }
+    if (this.identityLines.length > 0) {
+      jobs.push({ table: 'record_identities', columns: IDENTITY_COLUMNS, lines: this.identityLines });
+      this.identityLines = [];
     }
     for (const state of this.typedTables.values()) {
       if (state.lines.length === 0) continue;

@@ -61,12 +61,26 @@ export interface ImportIssue {
   message: string;
 }
 
+/**
+ * Identity of a record that other evidence files may hold too, such as a Windows event
+ * in a VSS copy of its log. A record whose key the case already has is counted as a
+ * duplicate of that evidence file and not stored again.
+ */
+export interface RecordIdentity {
+  /** Hash of the record's origin and content; equal keys mean the same record. */
+  key: string;
+  /** The log the record belongs to; keys stored by earlier imports are loaded one scope at a time. */
+  scope: string;
+  /** True for a record carved from slack, so a dropped duplicate leaves the recovered count too. */
+  recovered?: boolean;
+}
+
 export interface ImportSink {
   /**
    * Buffer one record for bulk writing. Returns true when the buffer is full: the
    * handler must then `await drain()` before adding more, which keeps memory flat.
    */
-  add(event: UnifiedEvent, typed?: TypedRow): boolean;
+  add(event: UnifiedEvent, typed?: TypedRow, identity?: RecordIdentity): boolean;
   /** Write the buffered records; resolves when the buffer has room again. */
   drain(): Promise<void>;
   issue(issue: ImportIssue): void;

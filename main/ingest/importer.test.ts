@@ -205,6 +205,17 @@ describe.skipIf(!hasCorpus)('import of binary EVTX', () => {
     expect(page.matched).toBeGreaterThan(0);
     expect(page.rows[0]!.source).toBe('evtx');
   });
+
+  it('counts the evtx_dump JSON of a stored log as duplicates', async () => {
+    const { backend } = await newCase();
+    const stem = corpusFile('evtx-exports/sigma-regression/271de298-cc0e-4842-acd8-079a0a99ea65');
+    const progress = await importPaths(backend, [`${stem}.evtx`, `${stem}.json`]);
+    expect(progress.files.map((file) => [file.kind, file.status, file.records, file.duplicates])).toEqual([
+      ['evtx', 'imported', 1, 0],
+      ['evtx-export', 'duplicate', 0, 1],
+    ]);
+    expect((await backend.caseInfo()).events).toBe(1);
+  });
 });
 
 if (!hasCorpus) console.warn(`[skip] Zeek corpus import: ${corpusSkipReason}`);

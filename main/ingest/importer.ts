@@ -10,7 +10,8 @@ import type { CaseStore } from '../case/store.ts';
 import { CaseWriter } from '../case/writer.ts';
 import { APP_VERSION } from '../version.ts';
 import { type BundleFile, BundleWalker, openContent } from './bundle.ts';
-import type { EvidenceHandler, ImportIssue, ImportSink, TypedRow } from './handler.ts';
+import type { EvidenceHandler, ImportIssue, ImportSink, RecordIdentity, TypedRow } from './handler.ts';
+import { RecordIdentityIndex } from './record-identities.ts';
 
 const SAMPLE_BYTES = 64 * 1024;
 /** Records buffered before the handler is asked to wait for a bulk write. */
@@ -47,40 +48,76 @@ function describeStart(sample: Uint8Array): string {
   return JSON.stringify(text.replace(/[^\x20-\x7e]/g, '.'));
 }
 
+interface BufferedRecord {
+  event: UnifiedEvent;
+  typed?: TypedRow | undefined;
+  identity?: RecordIdentity | undefined;
+}
+
 class FileSink implements ImportSink {
   readonly signal: AbortSignal;
   records = 0;
   errors = 0;
   warnings = 0;
+  /** Records not stored because the case already holds them, by the evidence id that holds them. */
+  readonly duplicatesOf = new Map<number, number>();
+  duplicates = 0;
+  recoveredDuplicates = 0;
   readonly messages: string[] = [];
-  private buffer: { event: UnifiedEvent; typed?: TypedRow }[] = [];
+  private buffer: BufferedRecord[] = [];
   private readonly storedIssues: ImportIssue[] = [];
   private readonly writer: CaseWriter;
+  private readonly identities: RecordIdentityIndex;
   private readonly evidenceId: number;
   private readonly onRecords: (count: number) => void;
 
-  constructor(writer: CaseWriter, evidenceId: number, signal: AbortSignal, onRecords: (count: number) => void) {
+  constructor(
+    writer: CaseWriter,
+    identities: RecordIdentityIndex,
+    evidenceId: number,
+    signal: AbortSignal,
+    onRecords: (count: number) => void,
+  ) {
     this.writer = writer;
+    this.identities = identities;
     this.evidenceId = evidenceId;
     this.signal = signal;
     this.onRecords = onRecords;
   }
 
-  add(event: UnifiedEvent, typed?: TypedRow): boolean {
-    this.buffer.push(typed ? { event, typed } : { event });
+  add(event: UnifiedEvent, typed?: TypedRow, identity?: RecordIdentity): boolean {
+    this.buffer.push({ event, typed, identity });
     return this.buffer.length >= SINK_BATCH;
   }
 
   async drain(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
-    for (const item of batch) this.writer.add(this.evidenceId, item.event, item.typed);
-    this.records += batch.length;
-    this.onRecords(batch.length);
+    await this.identities.prepare(this.identitiesOf(batch));
+    let stored = 0;
+    for (const item of batch) {
+      if (item.identity) {
+        const owner = this.identities.claim(item.identity, this.evidenceId);
+        if (owner !== null) {
+          this.duplicates += 1;
+          if (item.identity.recovered) this.recoveredDuplicates += 1;
+          this.duplicatesOf.set(owner, (this.duplicatesOf.get(owner) ?? 0) + 1);
+          continue;
+        }
+      }
+      this.writer.add(this.evidenceId, item.event, item.typed, item.identity);
+      stored += 1;
+    }
+    this.records += stored;
+    this.onRecords(stored);
     if (this.writer.full) await this.writer.flush();
     // Give the event loop a turn so the UI and progress polling stay responsive.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.signal.throwIfAborted();
+  }
+
+  private *identitiesOf(batch: BufferedRecord[]): Generator<RecordIdentity> {
+    for (const item of batch) if (item.identity) yield item.identity;
   }
 
   issue(issue: ImportIssue): void {
@@ -156,6 +193,8 @@ export class ImportRun {
       const [firstEvent, lastEvidence] = next.getRows()[0] as [bigint, number];
       const writer = new CaseWriter(connection, BigInt(firstEvent), this.store.stagingDir);
       await writer.open();
+      const identities = new RecordIdentityIndex(connection);
+      await identities.open();
       let evidenceId = Number(lastEvidence);
       const containerIds = new Map<string, number>();
       for await (const entry of walker.walk(this.inputs)) {
@@ -192,7 +231,7 @@ export class ImportRun {
           await this.insertEvidence(connection, evidenceId, entry.path, entry.diskPath, containerId, entry.size, null, result, 0);
           this.progress.bytes += entry.container ? 0 : entry.size;
         } else {
-          result = await this.importFile(connection, writer, evidenceId, entry, containerId);
+          result = await this.importFile(connection, writer, identities, evidenceId, entry, containerId);
           this.progress.bytes += entry.container ? 0 : entry.size;
         }
         this.progress.files.push(result);
@@ -222,6 +261,7 @@ export class ImportRun {
   private async importFile(
     connection: DuckDBConnection,
     writer: CaseWriter,
+    identities: RecordIdentityIndex,
     evidenceId: number,
     file: BundleFile,
     containerId: number | null,
@@ -261,7 +301,7 @@ export class ImportRun {
       await this.insertEvidence(connection, evidenceId, file.path, file.diskPath, containerId, file.size, null, result, 0);
       return result;
     }
-    const sink = new FileSink(writer, evidenceId, this.abort.signal, (count) => this.countRecords(count));
+    const sink = new FileSink(writer, identities, evidenceId, this.abort.signal, (count) => this.countRecords(count));
     let notes: string[] = [];
     let recovered = 0;
     try {
@@ -277,6 +317,8 @@ export class ImportRun {
     await sink.saveIssues(connection);
     let status: EvidenceStatus = 'imported';
     if (sink.errors > 0) status = sink.records > 0 ? 'partial' : 'failed';
+    else if (sink.records === 0 && sink.duplicates > 0) status = 'duplicate';
+    recovered -= sink.recoveredDuplicates;
     const result: ImportFileResult = {
       ...base,
       kind: handler.kind,
@@ -284,7 +326,8 @@ export class ImportRun {
       records: sink.records,
       ...(recovered > 0 ? { recovered } : {}),
       errors: sink.errors,
-      messages: [...notes, ...sink.messages],
+      duplicates: sink.duplicates,
+      messages: [...notes, ...(await this.describeDuplicates(connection, evidenceId, sink.duplicatesOf)), ...sink.messages],
     };
     await this.insertEvidence(
       connection,
@@ -298,6 +341,23 @@ export class ImportRun {
       sink.warnings,
     );
     return result;
+  }
+
+  /** One message per evidence file that already held records of this one. */
+  private async describeDuplicates(connection: DuckDBConnection, evidenceId: number, duplicatesOf: Map<number, number>): Promise<string[]> {
+    if (duplicatesOf.size === 0) return [];
+    const owners = [...duplicatesOf.keys()].sort((a, b) => a - b);
+    const reader = await connection.runAndReadAll(`SELECT evidence_id, path FROM evidence WHERE evidence_id IN (${owners.join(', ')})`);
+    const paths = new Map((reader.getRows() as [number, string][]).map(([id, path]) => [Number(id), path]));
+    const messages = owners
+      .slice(0, MAX_MESSAGES)
+      .map((owner) =>
+        owner === evidenceId
+          ? `${duplicatesOf.get(owner)} records repeat earlier records of this file: stored once`
+          : `${duplicatesOf.get(owner)} records already in the case from ${paths.get(owner) ?? 'an earlier file'} (evidence ${owner}): not stored again`,
+      );
+    if (owners.length > MAX_MESSAGES) messages.push(`duplicates of ${owners.length - MAX_MESSAGES} more evidence files not listed`);
+    return messages;
   }
 
   private async insertEvidence(

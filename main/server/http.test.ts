@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../backend/backend.ts';
 import type { CasebookBackend } from '../backend/types.ts';
+import { LATEST_SCHEMA_VERSION } from '../case/migrations/index.ts';
 import { type RunningServer, startServer } from './http.ts';
 
 interface Reply {
@@ -69,7 +70,7 @@ describe('browser-mode HTTP bridge', () => {
     const body = JSON.parse(reply.body);
     expect(body.ok).toBe(true);
     expect(body.result.events).toBe(0);
-    expect(body.result.schemaVersion).toBe(1);
+    expect(body.result.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('rejects a call without the token or with a wrong one', async () => {

@@ -3,6 +3,7 @@
 // own transaction, so a case made by an older Casebook still opens.
 
 import { initialSchema } from './001_initial.ts';
+import { recordIdentities } from './002_record_identities.ts';
 
 export interface Migration {
   version: number;
@@ -10,6 +11,6 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, recordIdentities];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,8 +1,11 @@
 // Binary EVTX files: records are parsed chunk by chunk (on worker threads for large
-// files) and mapped to unified events; carved records are marked as recovered.
+// files) and mapped to unified events; carved records are marked as recovered. Each
+// record carries its identity, so records that another copy of the log already
+// brought into the case are counted as duplicates instead of stored twice.
 
 import { EvtxReader } from '../../formats/evtx/index.ts';
 import { normalizeWindows } from '../../normalize/windows.ts';
+import { windowsRecordIdentity } from '../../normalize/windows-identity.ts';
 import type { EvidenceHandler } from '../handler.ts';
 import { readAll } from './read-all.ts';
 
@@ -21,7 +24,8 @@ export const evtxHandler: EvidenceHandler = {
       const event = normalizeWindows(record.event);
       if (record.recovered) event.locator = `${event.locator} recovered`;
       for (const warning of record.event.warnings) sink.issue({ severity: 'warning', position: event.locator, message: warning });
-      if (sink.add(event)) await sink.drain();
+      const identity = windowsRecordIdentity(record.event);
+      if (sink.add(event, undefined, identity ? { ...identity, recovered: record.recovered } : undefined)) await sink.drain();
     }
     const report = reader.report;
     for (const problem of report.problems) {

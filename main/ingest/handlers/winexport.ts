@@ -1,8 +1,10 @@
 // Windows event log exports (XML, JSON, JSON lines, CSV), decoded by their BOM and
-// read as a stream.
+// read as a stream. Records carry their identity, so an export of records the case
+// already holds from the binary log is counted as duplicates.
 
 import { detectWinExport, ExportTextDecoder, WinExportReader } from '../../formats/winexport/index.ts';
 import { normalizeWindows } from '../../normalize/windows.ts';
+import { windowsRecordIdentity } from '../../normalize/windows-identity.ts';
 import type { EvidenceHandler } from '../handler.ts';
 
 export const winExportHandler: EvidenceHandler = {
@@ -31,7 +33,7 @@ export const winExportHandler: EvidenceHandler = {
     };
     const emit = async (events: ReturnType<WinExportReader['push']>) => {
       for (const event of events) {
-        if (sink.add(normalizeWindows(event))) await sink.drain();
+        if (sink.add(normalizeWindows(event), undefined, windowsRecordIdentity(event) ?? undefined)) await sink.drain();
       }
       flushIssues();
     };
