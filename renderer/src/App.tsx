@@ -7,6 +7,7 @@ import { ImportDialog } from './importing/ImportDialog.tsx';
 import { ErrorBanner } from './layout/ErrorBanner.tsx';
 import { NavBar } from './layout/NavBar.tsx';
 import { TopBar } from './layout/TopBar.tsx';
+import { ProcessesView } from './processes/ProcessesView.tsx';
 import { useCaseStore } from './state/caseInfo.ts';
 import { useViewStore } from './state/view.ts';
 import { TimelineView } from './timeline/TimelineView.tsx';
@@ -31,6 +32,11 @@ export function App() {
           <div className="view" hidden={view !== 'timeline'}>
             <TimelineView />
           </div>
+          {view === 'processes' && (
+            <div className="view">
+              <ProcessesView />
+            </div>
+          )}
           {view === 'evidence' && (
             <div className="view">
               <EvidenceView />

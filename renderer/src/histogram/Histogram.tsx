@@ -33,6 +33,7 @@ export function Histogram() {
   const from = useTimelineStore((state) => state.from);
   const to = useTimelineStore((state) => state.to);
   const filters = useTimelineStore((state) => state.filters);
+  const processFilter = useTimelineStore((state) => state.processFilter);
   const reloadCount = useTimelineStore((state) => state.reloadCount);
   const setRange = useTimelineStore((state) => state.setRange);
   const dataVersion = useCaseStore((state) => state.dataVersion);
@@ -55,7 +56,7 @@ export function Histogram() {
       );
     }, DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [search, from, to, filters, reloadCount, dataVersion]);
+  }, [search, from, to, filters, processFilter, reloadCount, dataVersion]);
 
   const counts = histogram?.counts ?? [];
   const max = Math.max(1, ...counts);

@@ -4,10 +4,11 @@ import { useViewStore, type ViewName } from '../state/view.ts';
 
 const VIEWS: { id: ViewName; label: string }[] = [
   { id: 'timeline', label: 'Timeline' },
+  { id: 'processes', label: 'Process tree' },
   { id: 'evidence', label: 'Evidence' },
 ];
 
-const NOT_BUILT = ['Process tree', 'Correlation', 'Report'];
+const NOT_BUILT = ['Correlation', 'Report'];
 
 export function NavBar() {
   const view = useViewStore((state) => state.view);

@@ -2,7 +2,7 @@
 
 import { create } from 'zustand';
 
-export type ViewName = 'timeline' | 'evidence';
+export type ViewName = 'timeline' | 'processes' | 'evidence';
 
 interface ViewState {
   view: ViewName;

@@ -37,6 +37,7 @@ export function TimelineView() {
   const search = useTimelineStore((state) => state.search);
   const from = useTimelineStore((state) => state.from);
   const to = useTimelineStore((state) => state.to);
+  const processFilter = useTimelineStore((state) => state.processFilter);
   const reloadCount = useTimelineStore((state) => state.reloadCount);
   const dataVersion = useCaseStore((state) => state.dataVersion);
   const select = useSelectionStore((state) => state.select);
@@ -48,7 +49,7 @@ export function TimelineView() {
     generation.current += 1;
     const mine = generation.current;
     useTimelineStore.getState().setCounts(null);
-    const datasource = createTimelineDatasource(timelineQuery({ search, from, to, filters: [] }), {
+    const datasource = createTimelineDatasource(timelineQuery({ search, from, to, filters: [], processFilter }), {
       onPage: (page) => {
         if (mine === generation.current) useTimelineStore.getState().setCounts({ matched: page.matched, total: page.total });
       },
@@ -57,7 +58,7 @@ export function TimelineView() {
       },
     });
     grid.setGridOption('datasource', datasource);
-  }, [grid, search, from, to, reloadCount, dataVersion]);
+  }, [grid, search, from, to, processFilter, reloadCount, dataVersion]);
 
   // Cells keep their formatted text until refreshed, so a zone change redraws the time column.
   // biome-ignore lint/correctness/useExhaustiveDependencies: zone only triggers the redraw

@@ -114,6 +114,30 @@ function Counts() {
   );
 }
 
+/** Shows the process filter set by the jump from the process tree, with a button that removes it. */
+function ProcessFilterChip() {
+  const filter = useTimelineStore((state) => state.processFilter);
+  const clear = useTimelineStore((state) => state.clearProcessFilter);
+  if (!filter) return null;
+  const cut = filter.total > filter.eventIds.length;
+  return (
+    <span className="chip" data-testid="timeline-process-filter">
+      <span className="chip-text">
+        process: {filter.label}
+        {cut && ` (first ${formatCount(filter.eventIds.length)} of ${formatCount(filter.total)} events)`}
+      </span>
+      <button
+        type="button"
+        aria-label={`Remove the filter on process ${filter.label}`}
+        data-testid="timeline-process-filter-remove"
+        onClick={clear}
+      >
+        ✕
+      </button>
+    </span>
+  );
+}
+
 function ColumnsMenu(props: { grid: GridApi<TimelineRow> | null }) {
   const [shown, setShown] = useState<Set<string>>(new Set());
   return (
@@ -152,6 +176,7 @@ export function TimelineToolbar(props: { grid: GridApi<TimelineRow> | null }) {
       <SearchBox />
       <TimeBoundInput bound="from" zone={zone} zoneText={zoneText} />
       <TimeBoundInput bound="to" zone={zone} zoneText={zoneText} />
+      <ProcessFilterChip />
       {filters.length > 0 && (
         <button type="button" data-testid="clear-filters" onClick={() => props.grid?.setFilterModel(null)}>
           Clear {filters.length} column filter{filters.length === 1 ? '' : 's'}
