@@ -61,6 +61,8 @@ export interface ProcessSighting {
 export interface ProcessDetail {
   node: ProcessNode;
   integrityLevel: string | null;
+  /** Security 4688 TokenElevationType, for example `type 3: limited token`. */
+  tokenElevation?: string | null;
   /** Hashes as Sysmon reports them, for example `SHA256=…,IMPHASH=…`. */
   hashes: string | null;
   sightings: ProcessSighting[];

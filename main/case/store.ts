@@ -93,6 +93,11 @@ export class CaseStore {
     this.dataVersion += 1;
   }
 
+  /** The number of committed imports since the store opened; derived tables compare it to know when to rebuild. */
+  get currentDataVersion(): number {
+    return this.dataVersion;
+  }
+
   get stagingDir(): string {
     return this.database.stagingDir;
   }
