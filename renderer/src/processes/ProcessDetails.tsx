@@ -4,7 +4,7 @@
 
 import { useEffect, useState } from 'react';
 import type { TimelineRow } from '../../../shared/events.ts';
-import type { ProcessDetail, ProcessNode } from '../../../shared/processes.ts';
+import { PROCESS_SOURCES, type ProcessDetail, type ProcessNode } from '../../../shared/processes.ts';
 import { api } from '../api/client.ts';
 import { describeError } from '../api/errors.ts';
 import { CopyButton } from '../details/CopyButton.tsx';
@@ -207,7 +207,12 @@ function DetailBody(props: { detail: ProcessDetail; zone: string }) {
         <Field name="Start" value={node.start === null ? null : formatEventTime(node.start, zone)} mono />
         <Field name="End" value={node.end === null ? null : formatEventTime(node.end, zone)} mono />
         <Field name="ProcessGuid" value={node.guid} mono />
-        <Field name="Sources" value={node.sources.map((source) => SOURCE_LABELS[source].label).join(', ')} />
+        <Field
+          name="Sources"
+          value={PROCESS_SOURCES.filter((source) => node.sources.includes(source))
+            .map((source) => SOURCE_LABELS[source].label)
+            .join(', ')}
+        />
       </dl>
       {detail.conflicts.length > 0 && (
         <section aria-label="Conflicts">

@@ -1,0 +1,224 @@
+// Drives the process tree as a hunter would. The bundle holds Sysmon exports and
+// Volatility output of a host where one process hides from pslist. The tests find that
+// process through "Expand to flagged", read its flag, sources and details, and jump to
+// its events on the timeline.
+
+import type { Locator, Page } from '@playwright/test';
+import { FIN_HOST, HR_HOST } from './support/process-bundle.ts';
+import './support/grid-window.ts';
+import { expect, test } from './support/process-workbench.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const SCREENSHOTS = 'test-results';
+const count = new Intl.NumberFormat('en-US');
+
+function countsText(matched: number, total: number): string {
+  return `${count.format(matched)} of ${count.format(total)} events`;
+}
+
+function nodeByPid(page: Page, pid: number): Locator {
+  return page.locator(`[role="treeitem"][data-pid="${pid}"]`);
+}
+
+test('import the process bundle', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  await page.getByTestId('import-open').click();
+  await page.getByTestId('import-paths').fill(bundle.dir);
+  await page.getByTestId('import-start').click();
+  await expect(page.getByTestId('import-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('import-records')).toHaveText(count.format(bundle.total));
+  await page.getByTestId('import-close').click();
+  await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(bundle.total, bundle.total));
+});
+
+test('host picker lists the busiest host first', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  await page.getByTestId('nav-processes').click();
+  const picker = page.getByTestId('process-host');
+  await expect(picker).toHaveValue(FIN_HOST);
+  const options = picker.locator('option');
+  await expect(options).toHaveCount(2);
+  const [fin, hr] = bundle.hosts;
+  await expect(options.nth(0)).toHaveText(`${FIN_HOST}: ${fin!.processes} processes, 3 flagged`);
+  await expect(options.nth(1)).toHaveText(`${HR_HOST}: ${hr!.processes} processes, 0 flagged`);
+  await expect(page.getByRole('tree')).toHaveAttribute('aria-label', `Processes on ${FIN_HOST}`);
+});
+
+test('expand to flagged shows the hidden process', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const { hidden } = bundle;
+  // Only roots are expanded at first, and the hidden process sits four levels down.
+  await expect(nodeByPid(page, hidden.pid)).toHaveCount(0);
+
+  await page.getByTestId('process-expand-flagged').click();
+  const node = nodeByPid(page, hidden.pid);
+  await expect(node).toBeVisible();
+  await expect(node).toHaveAttribute('aria-level', String(hidden.depth + 1));
+  await expect(node).toHaveAttribute('data-severity', 'high');
+  await expect(node).toContainText(hidden.name);
+
+  const flag = node.locator('[data-flag="hidden_from_pslist"]');
+  await expect(flag).toBeVisible();
+  await expect(flag).toHaveAttribute('title', /^high: .*pslist/);
+
+  await expect(node.locator('[data-source="sysmon"]')).toHaveText('Sysmon');
+  await expect(node.locator('[data-source="psscan"]')).toHaveText('psscan');
+  await expect(node.locator('[data-source="pslist"]')).toHaveCount(0);
+  await expect(node.locator('[data-source="psscan"]')).toHaveAttribute('title', /pool tags/);
+
+  // Its parent is expanded and one level up; the first flagged node in tree order is selected.
+  const parent = nodeByPid(page, hidden.parentPid);
+  await expect(parent).toHaveAttribute('aria-expanded', 'true');
+  await expect(parent).toHaveAttribute('aria-level', String(hidden.depth));
+  await expect(page.locator('[role="treeitem"][aria-selected="true"]')).toHaveCount(1);
+  await expect(page.locator('[role="treeitem"][aria-selected="true"]')).toHaveAttribute('data-severity', /high|medium/);
+
+  await node.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}/process-tree.png` });
+});
+
+test('keyboard moves through the tree', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const { hidden } = bundle;
+  const tree = page.getByRole('tree');
+  const selected = page.locator('[role="treeitem"][aria-selected="true"]');
+
+  await nodeByPid(page, hidden.pid).click();
+  await expect(selected).toHaveAttribute('data-pid', String(hidden.pid));
+  await expect(tree).toBeFocused();
+
+  await page.keyboard.press('ArrowLeft');
+  await expect(selected).toHaveAttribute('data-pid', String(hidden.parentPid));
+  await expect(tree).toHaveAttribute('aria-activedescendant', (await selected.getAttribute('id'))!);
+
+  // The parent is expanded, so Left collapses it and Right expands it again.
+  await page.keyboard.press('ArrowLeft');
+  await expect(nodeByPid(page, hidden.parentPid)).toHaveAttribute('aria-expanded', 'false');
+  await expect(nodeByPid(page, hidden.pid)).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(nodeByPid(page, hidden.parentPid)).toHaveAttribute('aria-expanded', 'true');
+
+  // Right on an expanded node moves to its first (and here only) child.
+  await page.keyboard.press('ArrowRight');
+  await expect(selected).toHaveAttribute('data-pid', String(hidden.pid));
+
+  await page.keyboard.press('Home');
+  await expect(selected).toHaveAttribute('aria-level', '1');
+  await expect(selected).toHaveAttribute('aria-posinset', '1');
+  await page.keyboard.press('End');
+  await expect(page.locator('[role="treeitem"]').last()).toHaveAttribute('aria-selected', 'true');
+
+  // Back to the hidden process for the next test: Enter opens its details.
+  await nodeByPid(page, hidden.pid).click();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('process-details')).toHaveAttribute('aria-label', `Process ${hidden.name} (PID ${hidden.pid})`);
+});
+
+test('search narrows the tree to matches and their ancestors', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const { hidden } = bundle;
+  const search = page.getByTestId('process-search');
+  await search.fill('rtkmon');
+  await expect(page.getByTestId('process-match-count')).toHaveText('1 of 1 match');
+  // explorer.exe > WINWORD.EXE > cmd.exe > powershell.exe > rtkmon.exe
+  await expect(page.getByRole('tree')).toHaveAttribute('data-rows', String(hidden.depth + 1));
+  await expect(nodeByPid(page, hidden.pid).locator('mark').first()).toHaveText('rtkmon');
+
+  // A PID matches in full: 4716 is the hidden process alone.
+  await search.fill(String(hidden.pid));
+  await expect(page.getByTestId('process-match-count')).toHaveText('1 of 1 match');
+  await expect(nodeByPid(page, hidden.pid).locator('.process-pid mark')).toHaveText(String(hidden.pid));
+
+  // Several matches: Enter steps to the next one.
+  await search.fill('svchost');
+  await expect(page.getByTestId('process-match-count')).toHaveText('1 of 2 matches');
+  await search.press('Enter');
+  await expect(page.getByTestId('process-match-count')).toHaveText('2 of 2 matches');
+  await page.getByTestId('process-match-next').click();
+  await expect(page.getByTestId('process-match-count')).toHaveText('1 of 2 matches');
+
+  await search.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(page.getByTestId('process-match-count')).toHaveCount(0);
+  await expect(nodeByPid(page, hidden.pid)).toBeVisible();
+});
+
+test('details show sources, flag and activity', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const { hidden } = bundle;
+  const details = page.getByTestId('process-details');
+  await expect(details).toBeVisible();
+
+  await expect(details.getByTestId('process-flags').locator('[data-flag="hidden_from_pslist"]')).toContainText('pslist');
+  await expect(details.locator('dd[data-field="Host"]')).toHaveText(FIN_HOST);
+  await expect(details.locator('dd[data-field="Command line"]')).toContainText(hidden.commandLine);
+  await expect(details.locator('dd[data-field="Sources"]')).toHaveText('Sysmon, psscan');
+
+  const sightings = details.getByTestId('process-sightings');
+  await expect(sightings.locator('tbody tr[data-source="sysmon"]')).toHaveCount(1);
+  await expect(sightings.locator('tbody tr[data-source="psscan"]')).toHaveCount(1);
+  await expect(sightings.locator('tbody tr[data-source="pslist"]')).toHaveCount(0);
+
+  await expect(details.getByTestId('process-network')).toContainText(hidden.networkDestination);
+  await expect(details.getByTestId('process-files')).toContainText(hidden.filePath);
+  await expect(details.getByTestId('process-parent')).toHaveText(`powershell.exe (PID ${hidden.parentPid})`);
+  await page.screenshot({ path: `${SCREENSHOTS}/process-details.png` });
+
+  // The parent link selects the parent and opens its details; its child list leads back.
+  await details.getByTestId('process-parent').click();
+  await expect(details).toHaveAttribute('aria-label', `Process powershell.exe (PID ${hidden.parentPid})`);
+  await expect(page.locator('[role="treeitem"][aria-selected="true"]')).toHaveAttribute('data-pid', String(hidden.parentPid));
+  await details
+    .getByTestId('process-children')
+    .getByRole('button', { name: `${hidden.name} (PID ${hidden.pid})` })
+    .click();
+  await expect(details).toHaveAttribute('aria-label', `Process ${hidden.name} (PID ${hidden.pid})`);
+});
+
+test('jump shows the process events on the timeline', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const { hidden } = bundle;
+  const jump = page.getByTestId('process-jump');
+  await expect(jump).toHaveText(`Show ${hidden.events} events on timeline`);
+  await jump.click();
+
+  await expect(page.getByTestId('nav-timeline')).toHaveAttribute('aria-current', 'page');
+  const chip = page.getByTestId('timeline-process-filter');
+  await expect(chip).toContainText(`process: ${hidden.name} (pid ${hidden.pid}) on ${FIN_HOST}`);
+  await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(hidden.events, bundle.total));
+  await expect.poll(() => page.evaluate(() => window.casebookTimelineGrid?.getDisplayedRowCount())).toBe(hidden.events);
+  const gridRows = await page.evaluate(() => {
+    const rows: { source: string; code: string | null }[] = [];
+    window.casebookTimelineGrid?.forEachNode((row) => {
+      if (row.data) rows.push({ source: row.data.source, code: row.data.event_code });
+    });
+    return rows;
+  });
+  // Sysmon 1, 3 and 11 in the log and the psscan row from memory.
+  expect(gridRows.map((row) => `${row.source}:${row.code ?? ''}`).sort()).toEqual(['evtx:1', 'evtx:11', 'evtx:3', 'memory:']);
+  await page.screenshot({ path: `${SCREENSHOTS}/process-jump.png` });
+
+  await page.getByTestId('timeline-process-filter-remove').click();
+  await expect(chip).toHaveCount(0);
+  await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(bundle.total, bundle.total));
+});
+
+test('process view keeps its state across views', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  await page.getByTestId('nav-processes').click();
+  await expect(nodeByPid(page, bundle.hidden.pid)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('process-details')).toBeVisible();
+
+  await page.getByTestId('process-host').selectOption(HR_HOST);
+  await expect(page.getByRole('tree')).toHaveAttribute('aria-label', `Processes on ${HR_HOST}`);
+  await expect(page.getByTestId('process-details')).toHaveCount(0);
+  await expect(page.getByTestId('process-expand-flagged')).toBeDisabled();
+});
+
+test('process pages stay on the loopback host', async ({ processCase }) => {
+  expect(processCase.offHostRequests).toEqual([]);
+  expect(processCase.pageErrors).toEqual([]);
+});
