@@ -208,14 +208,35 @@ test('jump shows the process events on the timeline', async ({ processCase }) =>
 
 test('process view keeps its state across views', async ({ processCase }) => {
   const { page, bundle } = processCase;
+  await expect(page.getByTestId('nav-timeline')).toHaveAttribute('aria-current', 'page');
   await page.getByTestId('nav-processes').click();
   await expect(nodeByPid(page, bundle.hidden.pid)).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('process-details')).toBeVisible();
+  await expect(page.getByTestId('process-details')).toHaveAttribute(
+    'aria-label',
+    `Process ${bundle.hidden.name} (PID ${bundle.hidden.pid})`,
+  );
+});
 
+test('start times follow the display time zone', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const start = nodeByPid(page, bundle.hidden.pid).locator('.process-start');
+  await expect(start).toHaveText(/^2024-03-12 09:07:41\.640\d*$/);
+
+  await page.getByTestId('timezone-select').selectOption('Asia/Tokyo');
+  await expect(start).toHaveText(/^2024-03-12 18:07:41\.640\d* \+09:00$/);
+  await expect(page.locator('.process-header')).toContainText('Start (Asia/Tokyo)');
+  await page.getByTestId('timezone-select').selectOption('UTC');
+  await expect(start).toHaveText(/^2024-03-12 09:07:41\.640\d*$/);
+});
+
+test('another host loads its own tree', async ({ processCase }) => {
+  const { page, bundle } = processCase;
   await page.getByTestId('process-host').selectOption(HR_HOST);
   await expect(page.getByRole('tree')).toHaveAttribute('aria-label', `Processes on ${HR_HOST}`);
   await expect(page.getByTestId('process-details')).toHaveCount(0);
   await expect(page.getByTestId('process-expand-flagged')).toBeDisabled();
+  await expect(page.getByTestId('process-counts')).toHaveText(`${bundle.hosts[1]!.processes} processes, 0 flagged`);
+  await expect(nodeByPid(page, bundle.hidden.pid)).toHaveCount(0);
 });
 
 test('process pages stay on the loopback host', async ({ processCase }) => {
