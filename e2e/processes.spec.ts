@@ -1,4 +1,4 @@
-// Drives the process tree as a hunter would. The bundle holds Sysmon exports and
+// Drives the process tree as a hunter would. The bundle contains Sysmon exports and
 // Volatility output of a host where one process hides from pslist. The tests find that
 // process through "Expand to flagged", read its flag, sources and details, and jump to
 // its events on the timeline.
