@@ -1,6 +1,10 @@
 // `casebook processes`: the process tree of a case, as indented text or JSON lines.
 
 import { type Command, Option } from 'commander';
+import type { ProcessHost, ProcessNode } from '../../shared/processes.ts';
+import { ProcessIndex } from '../case/processes/index.ts';
+import { CaseStore } from '../case/store.ts';
+import { checkCaseExists } from './paths.ts';
 import { UsageError } from './usage.ts';
 
 export interface ProcessesOptions {
@@ -19,6 +23,73 @@ export function registerProcesses(program: Command, setExit: (code: number) => v
     .action(async (options: ProcessesOptions) => setExit(await runProcesses(options)));
 }
 
-export async function runProcesses(_options: ProcessesOptions): Promise<number> {
-  throw new UsageError('processes: not built yet');
+/** One line of the tree: `name (pid N) start  [sources] !flag-codes`, indented two spaces per level. */
+export function treeLine(node: ProcessNode, depth: number): string {
+  const flags = node.flags.map((flag) => ` !${flag.code}`).join('');
+  return `${'  '.repeat(depth)}${node.name} (pid ${node.pid ?? '?'}) ${node.start ?? '-'}  [${node.sources.join(',')}]${flags}`;
+}
+
+/** The tree lines of one host's nodes, which come parents first. */
+export function treeLines(nodes: ProcessNode[]): string[] {
+  const depths = new Map<number, number>();
+  return nodes.map((node) => {
+    const depth = node.parentId === null ? 0 : (depths.get(node.parentId) ?? -1) + 1;
+    depths.set(node.id, depth);
+    return treeLine(node, depth);
+  });
+}
+
+function hostHeader(host: ProcessHost): string {
+  return `host ${host.host}: ${host.processes} process${host.processes === 1 ? '' : 'es'}, ${host.flagged} flagged`;
+}
+
+export async function runProcesses(options: ProcessesOptions): Promise<number> {
+  await checkCaseExists(options.case);
+  const store = await CaseStore.open(options.case);
+  const index = new ProcessIndex(store);
+  const out = process.stdout;
+  // A reader that stops early (`| head`) closes the pipe: stop writing instead of failing.
+  let closed = false;
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  };
+  out.on('error', onError);
+  const write = (text: string): Promise<void> => {
+    if (closed || out.write(text)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      out.once('drain', resolve);
+      out.once('error', () => resolve());
+    });
+  };
+  try {
+    const hosts = await index.hosts();
+    let chosen = hosts;
+    if (options.host !== undefined) {
+      chosen = hosts.filter((host) => host.host === options.host);
+      if (chosen.length === 0) {
+        throw new UsageError(
+          hosts.length === 0
+            ? `host ${JSON.stringify(options.host)} not found: the case has no process events`
+            : `host ${JSON.stringify(options.host)} not found: known hosts are ${hosts.map((host) => host.host).join(', ')}`,
+        );
+      }
+    }
+    for (const [position, host] of chosen.entries()) {
+      if (closed) break;
+      const nodes = await index.tree(host.host);
+      if (options.format === 'jsonl') {
+        for (const node of nodes) await write(`${JSON.stringify(node)}\n`);
+        continue;
+      }
+      if (position > 0) await write('\n');
+      await write(`${hostHeader(host)}\n`);
+      for (const line of treeLines(nodes)) await write(`${line}\n`);
+    }
+    return 0;
+  } finally {
+    out.off('error', onError);
+    await index.close();
+    await store.close();
+  }
 }

@@ -1,5 +1,5 @@
-// Where the sources of one process instance disagree: start times beyond what the
-// merge tolerates as clock and rounding noise, command lines, and parent PIDs.
+// Conflicts between the sources of one process instance: start times further apart
+// than clock and rounding noise explain, command lines, and parent PIDs.
 
 import type { ProcessSighting, ProcessSource } from '../../../shared/processes.ts';
 import { parseIsoTime } from '../../../shared/time.ts';
@@ -21,7 +21,7 @@ function micros(iso: string): bigint | null {
   return parseIsoTime(iso)?.micros ?? null;
 }
 
-/** Whether two starts disagree: memory times are floored to the second, log times are not. */
+/** Checks whether two starts disagree, given that memory times are floored to the second and log times are not. */
 function startsDisagree(a: ProcessSighting, b: ProcessSighting): boolean {
   const startA = micros(a.start!);
   const startB = micros(b.start!);
@@ -39,14 +39,19 @@ function normalizeCommand(text: string): string {
   return text.trim().replace(/\s+/g, ' ');
 }
 
-/** The first sighting per source that has the value, in the order the sightings are given. */
+/**
+ * Picks the first sighting per source that has the value, in the order the sightings are
+ * given. The memory plugins count as one source: they read the same EPROCESS, so
+ * their create time, name and parent PID agree by construction of the merge.
+ */
 function firstPerSource<T>(sightings: ProcessSighting[], value: (sighting: ProcessSighting) => T | null): [ProcessSighting, T][] {
-  const seen = new Set<ProcessSource>();
+  const seen = new Set<string>();
   const out: [ProcessSighting, T][] = [];
   for (const sighting of sightings) {
     const found = value(sighting);
-    if (found === null || seen.has(sighting.source)) continue;
-    seen.add(sighting.source);
+    const key = MEMORY.has(sighting.source) ? 'memory' : sighting.source;
+    if (found === null || seen.has(key)) continue;
+    seen.add(key);
     out.push([sighting, found]);
   }
   return out;
@@ -55,10 +60,7 @@ function firstPerSource<T>(sightings: ProcessSighting[], value: (sighting: Proce
 /** One sentence per disagreement between two sources' sightings. */
 export function findConflicts(sightings: ProcessSighting[]): string[] {
   const conflicts: string[] = [];
-  // Memory plugins of one process share its create time, so one memory start stands for all of them.
-  const starts = firstPerSource(sightings, (sighting) => sighting.start).filter(
-    ([sighting], index, all) => !MEMORY.has(sighting.source) || all.findIndex(([other]) => MEMORY.has(other.source)) === index,
-  );
+  const starts = firstPerSource(sightings, (sighting) => sighting.start);
   const commands = firstPerSource(sightings, (sighting) => (sighting.commandLine ? normalizeCommand(sighting.commandLine) : null));
   const parents = firstPerSource(sightings, (sighting) => sighting.ppid);
   for (let i = 0; i < starts.length; i++) {

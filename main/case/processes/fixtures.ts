@@ -3,8 +3,32 @@
 // (`{"Event": {"System": ..., "EventData": ...}}`); memory is Volatility 3 text as the
 // default renderer prints it after the saved command line.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ImportProgress } from '../../../shared/api.ts';
+import { createBackend } from '../../backend/backend.ts';
+import type { CasebookBackend } from '../../backend/types.ts';
+
+export interface TestCase {
+  backend: CasebookBackend;
+  /** Temporary folder holding the case file; evidence may be written beside it. */
+  dir: string;
+  casePath: string;
+}
+
+/** Opens a new case in a temporary folder through the backend the app uses. */
+export async function newTestCase(): Promise<TestCase> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'processes-'));
+  const casePath = path.join(dir, 'case.duckdb');
+  return { backend: await createBackend({ casePath }), dir, casePath };
+}
+
+/** Imports evidence paths and waits for the import to finish. */
+export async function importEvidence(backend: CasebookBackend, paths: string[]): Promise<ImportProgress> {
+  const { importId } = await backend.startImport(paths);
+  return backend.waitForImport(importId);
+}
 
 export interface SysmonProcess {
   host: string;

@@ -77,20 +77,20 @@ function unusualPathRules(): FlagRule[] {
   return SYSTEM_PROCESSES.map((process) => ({
     code: 'unusual_path',
     severity: 'high' as const,
-    select: `SELECT i.instance_id, ${who('i')} || ' runs from ' || i.image || ', but Windows runs ${process.name} from '
+    select: `SELECT i.instance_id, ${who('i')} || ' runs from ' || i.image || ', but Windows runs ' || i.name || ' from '
         || ${sqlString(process.folders.map((folder) => `C:${folder}`).join(' or '))}
       FROM process_instances i
       WHERE i.canonical_name = ${sqlString(process.name)} AND contains(i.image, '\\')
-        AND ${imageFolderSql('i.image')} NOT IN ${sqlList(process.folders)}`,
+        AND ${imageFolderSql('i.image')} NOT IN ${sqlList(process.folders.map((folder) => folder.toLowerCase()))}`,
   }));
 }
 
 const MEMORY_SOURCES = sqlList(MEMORY_PROCESS_PLUGINS);
 
 /**
- * Network events that no live instance owns. Medium when memory (netscan) saw them or
- * Sysmon could not name the process; low when Sysmon names an image, which is most
- * often a process started before the logs begin.
+ * Flags network events that no live instance owns. The flag is medium when memory
+ * (netscan) saw them or Sysmon could not name the process. It is low when Sysmon names
+ * an image, because that is most often a process started before the logs begin.
  */
 function networkRule(severity: FlagSeverity, unnamed: boolean): FlagRule {
   const suspicious = `(bool_or(m.source = 'netscan') OR any_value(i.name) = '<unknown process>')`;
@@ -166,7 +166,7 @@ export const FLAG_RULES: FlagRule[] = [
     code: 'multiple_lsass',
     severity: 'high',
     select: `SELECT i.instance_id, 'memory shows ' || count(*) OVER (PARTITION BY i.host) || ' live lsass.exe processes (PIDs '
-        || string_agg(CAST(i.pid AS VARCHAR), ', ') OVER (PARTITION BY i.host) || '), but Windows runs one'
+        || string_agg(CAST(i.pid AS VARCHAR), ', ' ORDER BY i.pid) OVER (PARTITION BY i.host) || '), but Windows runs one'
       FROM process_instances i
       WHERE i.canonical_name = 'lsass.exe' AND i.in_memory AND i.memory_end_us IS NULL
       QUALIFY count(*) OVER (PARTITION BY i.host) > 1`,
@@ -189,7 +189,7 @@ export const FLAG_RULES: FlagRule[] = [
   networkRule('low', false),
 ];
 
-/** The full name a memory name cut to 14 or 15 characters stands for, when it is a name the flags know. */
+/** Expands a memory name cut to 14 or 15 characters to the full name the flags know, if there is one. */
 function canonicalNameSql(name: string): string {
   const cases = KNOWN_NAMES.map(
     (known) => `WHEN length(${name}) BETWEEN 14 AND 15 AND starts_with(${sqlString(known)}, lower(${name})) THEN ${sqlString(known)}`,

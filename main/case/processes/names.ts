@@ -20,11 +20,12 @@ export const SHELLS = [
 export const POWERSHELL_NAMES = ['powershell.exe', 'pwsh.exe'] as const;
 
 /**
- * The folder each Windows system process runs from, as a path without its drive, and
+ * The folders each Windows system process runs from, as paths without the drive, and
  * the parent it has on a healthy system (`expectedParents` empty: not checked).
  * Sources: Microsoft's process documentation and the SANS "Hunt Evil" poster. The
  * per-session smss.exe copies are started by the master smss.exe, so both parents
- * are accepted for smss.exe.
+ * are accepted for smss.exe. Windows XP and Server 2003 have no wininit.exe and start
+ * services.exe and lsass.exe from winlogon.exe.
  */
 export interface SystemProcess {
   name: string;
@@ -34,16 +35,16 @@ export interface SystemProcess {
   expectedParentPid?: number;
 }
 
-const SYSTEM32 = '\\windows\\system32';
-const SYSWOW64 = '\\windows\\syswow64';
+const SYSTEM32 = '\\Windows\\System32';
+const SYSWOW64 = '\\Windows\\SysWOW64';
 
 export const SYSTEM_PROCESSES: SystemProcess[] = [
   { name: 'smss.exe', folders: [SYSTEM32], expectedParents: ['system', 'smss.exe'], expectedParentPid: 4 },
   { name: 'csrss.exe', folders: [SYSTEM32], expectedParents: ['smss.exe'] },
   { name: 'wininit.exe', folders: [SYSTEM32], expectedParents: ['smss.exe'] },
   { name: 'winlogon.exe', folders: [SYSTEM32], expectedParents: ['smss.exe'] },
-  { name: 'services.exe', folders: [SYSTEM32], expectedParents: ['wininit.exe'] },
-  { name: 'lsass.exe', folders: [SYSTEM32], expectedParents: ['wininit.exe'] },
+  { name: 'services.exe', folders: [SYSTEM32], expectedParents: ['wininit.exe', 'winlogon.exe'] },
+  { name: 'lsass.exe', folders: [SYSTEM32], expectedParents: ['wininit.exe', 'winlogon.exe'] },
   { name: 'lsaiso.exe', folders: [SYSTEM32], expectedParents: ['wininit.exe'] },
   { name: 'svchost.exe', folders: [SYSTEM32, SYSWOW64], expectedParents: ['services.exe'] },
   { name: 'runtimebroker.exe', folders: [SYSTEM32], expectedParents: [] },
@@ -55,7 +56,7 @@ export const SYSTEM_PROCESSES: SystemProcess[] = [
   { name: 'conhost.exe', folders: [SYSTEM32], expectedParents: [] },
   { name: 'dllhost.exe', folders: [SYSTEM32, SYSWOW64], expectedParents: [] },
   { name: 'wmiprvse.exe', folders: [`${SYSTEM32}\\wbem`, `${SYSWOW64}\\wbem`], expectedParents: [] },
-  { name: 'explorer.exe', folders: ['\\windows'], expectedParents: [] },
+  { name: 'explorer.exe', folders: ['\\Windows'], expectedParents: [] },
 ];
 
 /** Every name the flags compare with, so a memory name cut to 14 or 15 characters can be read back to its full form. */

@@ -5,7 +5,7 @@
 // - sysmon: one unit per host and ProcessGuid (duplicate records of one start collapse).
 // - security: one unit per host, PID, start time and image name.
 // - parent: a process that Sysmon children name by ParentProcessGuid but whose own
-//   creation is not in the logs (it started before them); known from its children.
+//   creation is not in the logs, because it started before them. Only its children show it.
 // - memory: one unit per host, PID, create time and name over pslist, psscan and pstree.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -105,7 +105,7 @@ export async function numberUnits(connection: DuckDBConnection): Promise<void> {
 }
 
 /**
- * Whether memory unit `m` is the process of log unit or instance `l`: same PID, names
+ * Tests whether memory unit `m` is the process of log unit or instance `l`: same PID, names
  * that agree (memory names are cut), and times that agree. Volatility floors create
  * times to whole seconds, so a timed log start must lie in the second `m` names. A log
  * process with no start time (a parent known from its children) must have been created
@@ -121,10 +121,9 @@ export function memoryMatchesLogSql(m: string, l: string, options: { untimed: bo
 
 /**
  * Creates `process_unit_links` (unit, primary unit). A Security unit joins the Sysmon
- * unit of the same host and PID with the same image name that started nearest in time
- * within the tolerance, when each is the other's nearest; a memory unit joins the log
- * process it matches under the same mutual-nearest rule. Every other unit is its own
- * primary.
+ * unit of the same host, PID and image name that started nearest in time within the
+ * tolerance, provided each is the other's nearest. A memory unit joins the log process
+ * it matches under the same mutual-nearest rule. Every other unit is its own primary.
  */
 export async function linkUnits(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
