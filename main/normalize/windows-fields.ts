@@ -124,10 +124,14 @@ function nodeToJson(node: XmlNode): unknown {
 /**
  * The full record as JSON text: System fields, EventData items in order (unnamed as
  * `Data[0]`..., a repeated name as an array of its values), UserData, RenderingInfo,
- * and anything an export added (`Export`, `Shape`), plus warnings. Values are exact:
+ * and anything an export added (`Export`, `Shape`), plus warnings and the `extra`
+ * sections the caller adds (such as `ScriptBlock`). Values are exact:
  * the record id and other 64-bit values are strings, times keep all their digits.
  */
-export function windowsRecordJson(event: WinEvent & { envelope?: { name: string; value: string }[]; shape?: string }): string {
+export function windowsRecordJson(
+  event: WinEvent & { envelope?: { name: string; value: string }[]; shape?: string },
+  extra?: Record<string, unknown>,
+): string {
   const s = event.system;
   const system: Record<string, unknown> = {};
   const put = (name: string, value: unknown) => {
@@ -182,6 +186,7 @@ export function windowsRecordJson(event: WinEvent & { envelope?: { name: string;
   if (event.shape) record.Shape = event.shape;
   if (event.recovered) record.Recovered = true;
   if (event.warnings.length > 0) record.Warnings = event.warnings;
+  if (extra) Object.assign(record, extra);
   return JSON.stringify(record);
 }
 

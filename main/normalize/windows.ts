@@ -7,15 +7,36 @@
 
 import type { Category, UnifiedEvent } from '../../shared/events.ts';
 import type { WinEvent } from '../formats/windows/event.ts';
-import { accountText, baseName, cleanAddress, EventFields, splitAccount, strongestHash, windowsRecordJson } from './windows-fields.ts';
+import { contextValue, firstLine, type Mapping, setUser, userOf, type WindowsDraft, withDetails } from './windows-draft.ts';
+import { accountText, cleanAddress, EventFields, windowsRecordJson } from './windows-fields.ts';
+import type { ScriptBlockReference } from './windows-powershell.ts';
+import { securityMapping } from './windows-security.ts';
+import { SYSMON } from './windows-sysmon.ts';
+
+export type { WindowsDraft } from './windows-draft.ts';
+export { sysmonDnsAnswers } from './windows-sysmon.ts';
 
 export interface NormalizeWindowsOptions {
   /** Prefix for the locator, such as the evidence file's path inside the bundle. */
   locatorPrefix?: string;
+  /** For a part of a multi-part 4104 script block: the block it belongs to, stored in `data` as `ScriptBlock`. */
+  scriptBlock?: ScriptBlockReference;
 }
 
-/** The event as the per-channel mappings fill it in. */
-export type WindowsDraft = Omit<UnifiedEvent, 'locator' | 'source' | 'log' | 'ts_micros' | 'data'>;
+/** Characters of a script shown in a 4104 message; the whole script stays in `data`. */
+const SCRIPT_PREVIEW = 1000;
+
+/** Cut a script to the start shown in the one-line message; the free-text search looks in messages, not in `data`. */
+function scriptPreview(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > SCRIPT_PREVIEW ? `${trimmed.slice(0, SCRIPT_PREVIEW)}…` : trimmed;
+}
+
+/** Build the message of the part that carries a reassembled script: the block's state and the start of the whole script. */
+function reassembledMessage(block: ScriptBlockReference & { text: string }, number: string | null): string {
+  const state = block.complete ? 'reassembled' : `reassembled, part ${block.missing.join(', ')} of ${block.total} missing`;
+  return `Script block (part ${number ?? '?'} of ${block.total}, id ${block.id}, ${state}): ${scriptPreview(block.text)}`;
+}
 
 type Family =
   | 'sysmon'
@@ -48,493 +69,6 @@ function familyOf(event: WinEvent): Family {
   return 'other';
 }
 
-type Mapping = (f: EventFields, draft: WindowsDraft) => void;
-
-function setUser(draft: WindowsDraft, account: string | null): void {
-  const { name, domain } = splitAccount(account);
-  draft.user_name = name;
-  draft.user_domain = domain;
-}
-
-function userOf(draft: WindowsDraft): string | null {
-  return accountText(draft.user_name ?? null, draft.user_domain ?? null);
-}
-
-function joinParts(...parts: (string | null | undefined | false)[]): string {
-  return parts.filter((part): part is string => typeof part === 'string' && part !== '').join(', ');
-}
-
-function withDetails(head: string, ...parts: (string | null | undefined | false)[]): string {
-  const details = joinParts(...parts);
-  return details === '' ? head : `${head} (${details})`;
-}
-
-// ---------------------------------------------------------------------------------------
-// Sysmon
-
-function sysmonProcess(f: EventFields, draft: WindowsDraft): void {
-  draft.process_guid = f.get('ProcessGuid');
-  draft.process_pid = f.int('ProcessId');
-  draft.process_image = f.get('Image');
-  // The record's UserID is Sysmon's own account (SYSTEM); User is the process's account.
-  draft.user_sid = null;
-  setUser(draft, f.get('User'));
-}
-
-/** Sysmon 22 QueryResults: `type:  5 host.example;::ffff:192.0.2.1;` into the answers. */
-export function sysmonDnsAnswers(results: string | null): string[] | null {
-  if (results === null) return null;
-  const answers = results
-    .split(';')
-    .map((part) => part.trim().replace(/^type:\s+\d+\s+/, ''))
-    .filter((part) => part !== '' && part !== '-')
-    .map((part) => cleanAddress(part) ?? part);
-  return answers.length > 0 ? answers : null;
-}
-
-const SYSMON: Record<number, Mapping> = {
-  1: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'process';
-    d.action = 'process-created';
-    d.process_command_line = f.get('CommandLine');
-    d.parent_guid = f.get('ParentProcessGuid');
-    d.parent_pid = f.int('ParentProcessId');
-    d.parent_image = f.get('ParentImage');
-    d.logon_id = f.get('LogonId');
-    d.file_hash = strongestHash(f.get('Hashes'));
-    d.message = withDetails(
-      `Process created: ${d.process_command_line ?? d.process_image ?? '?'}`,
-      d.parent_image && `parent ${baseName(d.parent_image)}`,
-      userOf(d) && `user ${userOf(d)}`,
-    );
-  },
-  2: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'file';
-    d.action = 'file-creation-time-changed';
-    d.file_path = f.get('TargetFilename');
-    d.message = `File creation time changed: ${d.file_path ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`;
-  },
-  3: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'network';
-    d.action = 'network-connection';
-    d.protocol = f.get('Protocol');
-    d.src_ip = cleanAddress(f.get('SourceIp'));
-    d.src_port = f.int('SourcePort');
-    d.dst_ip = cleanAddress(f.get('DestinationIp'));
-    d.dst_port = f.int('DestinationPort');
-    const host = f.get('DestinationHostname');
-    d.message = withDetails(
-      `Network connection: ${baseName(d.process_image ?? null) ?? '?'} ${d.protocol ?? ''} ${d.src_ip ?? '?'}:${d.src_port ?? '?'} -> ${d.dst_ip ?? '?'}:${d.dst_port ?? '?'}`.replace(
-        '  ',
-        ' ',
-      ),
-      host && `host ${host}`,
-      f.get('Initiated') === 'true' ? 'outbound' : f.get('Initiated') === 'false' ? 'inbound' : null,
-    );
-  },
-  5: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'process';
-    d.action = 'process-terminated';
-    d.message = `Process terminated: ${d.process_image ?? '?'}`;
-  },
-  6: (f, d) => {
-    d.category = 'file';
-    d.action = 'driver-loaded';
-    d.file_path = f.get('ImageLoaded');
-    d.file_hash = strongestHash(f.get('Hashes'));
-    d.message = withDetails(`Driver loaded: ${d.file_path ?? '?'}`, f.get('Signature') && `signed by ${f.get('Signature')}`);
-  },
-  7: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'process';
-    d.action = 'image-loaded';
-    d.file_path = f.get('ImageLoaded');
-    d.file_hash = strongestHash(f.get('Hashes'));
-    d.message = withDetails(
-      `Image loaded: ${d.file_path ?? '?'} into ${baseName(d.process_image ?? null) ?? '?'}`,
-      f.get('Signed') === 'false' && 'unsigned',
-    );
-  },
-  8: (f, d) => {
-    d.category = 'process';
-    d.action = 'remote-thread-created';
-    d.process_guid = f.get('SourceProcessGuid');
-    d.process_pid = f.int('SourceProcessId');
-    d.process_image = f.get('SourceImage');
-    setUser(d, f.get('SourceUser'));
-    d.message = withDetails(
-      `Remote thread created: ${d.process_image ?? '?'} -> ${f.get('TargetImage') ?? '?'}`,
-      f.get('StartFunction') && `start ${f.get('StartFunction')}`,
-    );
-  },
-  10: (f, d) => {
-    d.category = 'process';
-    d.action = 'process-accessed';
-    d.process_guid = f.get('SourceProcessGUID', 'SourceProcessGuid');
-    d.process_pid = f.int('SourceProcessId');
-    d.process_image = f.get('SourceImage');
-    setUser(d, f.get('SourceUser'));
-    d.message = withDetails(
-      `Process accessed: ${d.process_image ?? '?'} -> ${f.get('TargetImage') ?? '?'}`,
-      f.get('GrantedAccess') && `access ${f.get('GrantedAccess')}`,
-    );
-  },
-  11: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'file';
-    d.action = 'file-created';
-    d.file_path = f.get('TargetFilename');
-    d.message = `File created: ${d.file_path ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`;
-  },
-  12: (f, d) => sysmonRegistry(f, d),
-  13: (f, d) => sysmonRegistry(f, d),
-  14: (f, d) => sysmonRegistry(f, d),
-  15: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'file';
-    d.action = 'file-stream-created';
-    d.file_path = f.get('TargetFilename');
-    d.file_hash = strongestHash(f.get('Hash', 'Hashes'));
-    d.message = `File stream created: ${d.file_path ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`;
-  },
-  17: (f, d) => sysmonPipe(f, d, 'created'),
-  18: (f, d) => sysmonPipe(f, d, 'connected'),
-  22: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'dns';
-    d.action = 'dns-query';
-    d.dns_query = f.get('QueryName');
-    d.dns_answers = sysmonDnsAnswers(f.get('QueryResults'));
-    d.message = withDetails(
-      `DNS query: ${d.dns_query ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`,
-      d.dns_answers && `answers ${d.dns_answers.join(', ')}`,
-      f.get('QueryStatus') !== '0' && f.get('QueryStatus') && `status ${f.get('QueryStatus')}`,
-    );
-  },
-  23: (f, d) => sysmonDelete(f, d, 'file-deleted', 'File deleted (archived)'),
-  25: (f, d) => {
-    sysmonProcess(f, d);
-    d.category = 'process';
-    d.action = 'process-tampering';
-    d.message = withDetails(`Process tampering: ${d.process_image ?? '?'}`, f.get('Type'));
-  },
-  26: (f, d) => sysmonDelete(f, d, 'file-delete-detected', 'File delete detected'),
-};
-
-function sysmonRegistry(f: EventFields, d: WindowsDraft): void {
-  sysmonProcess(f, d);
-  d.category = 'registry';
-  d.registry_key = f.get('TargetObject');
-  const eventType = f.get('EventType');
-  d.action = eventType ? `registry-${eventType.toLowerCase()}` : 'registry';
-  const newName = f.get('NewName');
-  const details = f.get('Details');
-  d.message = withDetails(
-    `Registry ${eventType ?? 'event'}: ${d.registry_key ?? '?'}`,
-    details && `value ${details}`,
-    newName && `new name ${newName}`,
-    d.process_image && `by ${baseName(d.process_image)}`,
-  );
-}
-
-function sysmonPipe(f: EventFields, d: WindowsDraft, verb: string): void {
-  sysmonProcess(f, d);
-  d.category = 'file';
-  d.action = `pipe-${verb}`;
-  d.file_path = f.get('PipeName');
-  d.message = `Pipe ${verb}: ${d.file_path ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`;
-}
-
-function sysmonDelete(f: EventFields, d: WindowsDraft, action: string, title: string): void {
-  sysmonProcess(f, d);
-  d.category = 'file';
-  d.action = action;
-  d.file_path = f.get('TargetFilename');
-  d.file_hash = strongestHash(f.get('Hashes'));
-  d.message = `${title}: ${d.file_path ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`;
-}
-
-// ---------------------------------------------------------------------------------------
-// Security
-
-/** Logon types from the 4624 documentation. */
-const LOGON_TYPES: Record<string, string> = {
-  '0': 'System',
-  '2': 'Interactive',
-  '3': 'Network',
-  '4': 'Batch',
-  '5': 'Service',
-  '7': 'Unlock',
-  '8': 'NetworkCleartext',
-  '9': 'NewCredentials',
-  '10': 'RemoteInteractive',
-  '11': 'CachedInteractive',
-  '12': 'CachedRemoteInteractive',
-  '13': 'CachedUnlock',
-};
-
-function subject(f: EventFields): string | null {
-  return accountText(f.get('SubjectUserName'), f.get('SubjectDomainName'));
-}
-
-function setTargetUser(f: EventFields, d: WindowsDraft): void {
-  d.user_name = f.get('TargetUserName');
-  d.user_domain = f.get('TargetDomainName');
-  d.user_sid = f.get('TargetUserSid', 'TargetSid');
-}
-
-function setSubjectUser(f: EventFields, d: WindowsDraft): void {
-  d.user_name = f.get('SubjectUserName');
-  d.user_domain = f.get('SubjectDomainName');
-  d.user_sid = f.get('SubjectUserSid');
-  d.logon_id = f.get('SubjectLogonId');
-}
-
-function logon(f: EventFields, d: WindowsDraft, success: boolean): void {
-  d.category = 'authentication';
-  d.action = success ? 'logon' : 'logon-failed';
-  d.outcome = success ? 'success' : 'failure';
-  setTargetUser(f, d);
-  d.logon_id = f.get('TargetLogonId');
-  d.src_ip = cleanAddress(f.get('IpAddress'));
-  d.src_port = f.int('IpPort');
-  d.process_image = f.get('ProcessName');
-  d.process_pid = f.int('ProcessId');
-  const type = f.get('LogonType');
-  const typeText = type === null ? '?' : LOGON_TYPES[type] ? `${type} (${LOGON_TYPES[type]})` : type;
-  const failure = success
-    ? null
-    : joinParts(f.get('Status') && `status ${f.get('Status')}`, f.get('SubStatus') && `sub-status ${f.get('SubStatus')}`);
-  d.message = withDetails(
-    `${success ? 'Logon' : 'Failed logon'} type ${typeText}: ${userOf(d) ?? '?'}`,
-    d.src_ip && `from ${d.src_ip}`,
-    f.get('WorkstationName') && `workstation ${f.get('WorkstationName')}`,
-    f.get('AuthenticationPackageName'),
-    failure,
-  );
-}
-
-const ACCOUNT_ACTIONS: Record<number, [string, string]> = {
-  4720: ['account-created', 'User account created'],
-  4722: ['account-enabled', 'User account enabled'],
-  4723: ['password-change', 'Password change attempted'],
-  4724: ['password-reset', 'Password reset attempted'],
-  4725: ['account-disabled', 'User account disabled'],
-  4726: ['account-deleted', 'User account deleted'],
-  4727: ['group-created', 'Security group created'],
-  4728: ['group-member-added', 'Member added to global group'],
-  4729: ['group-member-removed', 'Member removed from global group'],
-  4730: ['group-deleted', 'Security group deleted'],
-  4731: ['group-created', 'Local group created'],
-  4732: ['group-member-added', 'Member added to local group'],
-  4733: ['group-member-removed', 'Member removed from local group'],
-  4734: ['group-deleted', 'Local group deleted'],
-  4735: ['group-changed', 'Local group changed'],
-  4737: ['group-changed', 'Global group changed'],
-  4738: ['account-changed', 'User account changed'],
-};
-
-const TASK_ACTIONS: Record<number, [string, string]> = {
-  4698: ['task-created', 'Scheduled task created'],
-  4699: ['task-deleted', 'Scheduled task deleted'],
-  4700: ['task-enabled', 'Scheduled task enabled'],
-  4701: ['task-disabled', 'Scheduled task disabled'],
-  4702: ['task-updated', 'Scheduled task updated'],
-};
-
-/** Kerberos and NTLM result codes: 0x0 is success. */
-function statusOutcome(status: string | null): string | null {
-  if (status === null) return null;
-  return /^0x0+$/i.test(status.trim()) || status.trim() === '0' ? 'success' : 'failure';
-}
-
-function securityMapping(id: number): Mapping | undefined {
-  if (ACCOUNT_ACTIONS[id]) {
-    const [action, title] = ACCOUNT_ACTIONS[id];
-    return (f, d) => {
-      d.category = 'account';
-      d.action = action;
-      setTargetUser(f, d);
-      const member = f.get('MemberName', 'MemberSid');
-      d.message = withDetails(
-        `${title}: ${accountText(d.user_name ?? null, d.user_domain ?? null) ?? '?'}`,
-        member && `member ${member}`,
-        subject(f) && `by ${subject(f)}`,
-      );
-    };
-  }
-  if (TASK_ACTIONS[id]) {
-    const [action, title] = TASK_ACTIONS[id];
-    return (f, d) => {
-      d.category = 'service';
-      d.action = action;
-      setSubjectUser(f, d);
-      d.message = withDetails(`${title}: ${f.get('TaskName') ?? '?'}`, subject(f) && `by ${subject(f)}`);
-    };
-  }
-  return SECURITY[id];
-}
-
-const SECURITY: Record<number, Mapping> = {
-  4624: (f, d) => logon(f, d, true),
-  4625: (f, d) => logon(f, d, false),
-  4634: (f, d) => {
-    d.category = 'authentication';
-    d.action = 'logoff';
-    setTargetUser(f, d);
-    d.logon_id = f.get('TargetLogonId');
-    d.message = withDetails(`Logoff: ${userOf(d) ?? '?'}`, f.get('LogonType') && `type ${f.get('LogonType')}`);
-  },
-  4647: (f, d) => {
-    d.category = 'authentication';
-    d.action = 'logoff';
-    setTargetUser(f, d);
-    d.logon_id = f.get('TargetLogonId');
-    d.message = `User-initiated logoff: ${userOf(d) ?? '?'}`;
-  },
-  4648: (f, d) => {
-    d.category = 'authentication';
-    d.action = 'explicit-credentials';
-    setSubjectUser(f, d);
-    d.process_image = f.get('ProcessName');
-    d.process_pid = f.int('ProcessId');
-    d.dst_ip = cleanAddress(f.get('IpAddress'));
-    d.dst_port = f.int('IpPort');
-    const target = accountText(f.get('TargetUserName'), f.get('TargetDomainName'));
-    d.message = withDetails(
-      `Logon with explicit credentials: ${userOf(d) ?? '?'} as ${target ?? '?'}`,
-      f.get('TargetServerName') && `server ${f.get('TargetServerName')}`,
-      d.process_image && `by ${baseName(d.process_image)}`,
-    );
-  },
-  4672: (f, d) => {
-    d.category = 'authentication';
-    d.action = 'special-privileges';
-    setSubjectUser(f, d);
-    const privileges = (f.get('PrivilegeList') ?? '').split(/\s+/).filter(Boolean);
-    d.message = `Special privileges assigned: ${userOf(d) ?? '?'} (${privileges.join(' ')})`;
-  },
-  4688: (f, d) => {
-    d.category = 'process';
-    d.action = 'process-created';
-    d.process_pid = f.int('NewProcessId');
-    d.process_image = f.get('NewProcessName');
-    d.process_command_line = f.get('CommandLine');
-    d.parent_pid = f.int('ProcessId');
-    d.parent_image = f.get('ParentProcessName');
-    // Version 2 names the new process's account in Target*; the creator is the Subject.
-    const targetName = f.get('TargetUserName');
-    if (targetName !== null) {
-      d.user_name = targetName;
-      d.user_domain = f.get('TargetDomainName');
-      d.user_sid = f.get('TargetUserSid');
-      d.logon_id = f.get('TargetLogonId');
-    } else {
-      setSubjectUser(f, d);
-    }
-    d.message = withDetails(
-      `Process created: ${d.process_command_line ?? d.process_image ?? '?'}`,
-      d.parent_image && `parent ${baseName(d.parent_image)}`,
-      userOf(d) && `user ${userOf(d)}`,
-      targetName !== null && subject(f) && `creator ${subject(f)}`,
-    );
-  },
-  4689: (f, d) => {
-    d.category = 'process';
-    d.action = 'process-terminated';
-    setSubjectUser(f, d);
-    d.process_pid = f.int('ProcessId');
-    d.process_image = f.get('ProcessName');
-    d.message = withDetails(`Process exited: ${d.process_image ?? '?'}`, f.get('Status') && `status ${f.get('Status')}`);
-  },
-  4697: (f, d) => {
-    d.category = 'service';
-    d.action = 'service-installed';
-    setSubjectUser(f, d);
-    d.file_path = f.get('ServiceFileName');
-    d.message = withDetails(
-      `Service installed: ${f.get('ServiceName') ?? '?'}`,
-      d.file_path,
-      f.get('ServiceAccount') && `account ${f.get('ServiceAccount')}`,
-    );
-  },
-  4768: (f, d) => kerberos(f, d, 'kerberos-tgt-request', 'Kerberos TGT requested'),
-  4769: (f, d) => kerberos(f, d, 'kerberos-service-ticket', 'Kerberos service ticket requested'),
-  4771: (f, d) => kerberos(f, d, 'kerberos-preauth-failed', 'Kerberos pre-authentication failed'),
-  4776: (f, d) => {
-    d.category = 'authentication';
-    d.action = 'ntlm-validation';
-    d.user_name = f.get('TargetUserName');
-    d.outcome = statusOutcome(f.get('Status'));
-    d.message = withDetails(
-      `NTLM credential validation: ${d.user_name ?? '?'}`,
-      f.get('Workstation') && `workstation ${f.get('Workstation')}`,
-      f.get('Status') && `status ${f.get('Status')}`,
-    );
-  },
-  5140: (f, d) => share(f, d, 'share-accessed', 'Network share accessed'),
-  5145: (f, d) => share(f, d, 'share-object-checked', 'Network share object checked'),
-  5156: (f, d) => filtering(f, d, 'connection-allowed', 'Connection allowed'),
-  5157: (f, d) => filtering(f, d, 'connection-blocked', 'Connection blocked'),
-  1102: (f, d) => {
-    d.category = 'other';
-    d.action = 'log-cleared';
-    setSubjectUser(f, d);
-    d.message = `Security log cleared by ${userOf(d) ?? '?'}`;
-  },
-};
-
-function kerberos(f: EventFields, d: WindowsDraft, action: string, title: string): void {
-  d.category = 'authentication';
-  d.action = action;
-  d.user_name = f.get('TargetUserName');
-  d.user_domain = f.get('TargetDomainName');
-  d.user_sid = f.get('TargetSid');
-  d.src_ip = cleanAddress(f.get('IpAddress'));
-  d.src_port = f.int('IpPort');
-  d.outcome = statusOutcome(f.get('Status'));
-  d.message = withDetails(
-    `${title}: ${userOf(d) ?? '?'}`,
-    f.get('ServiceName') && `service ${f.get('ServiceName')}`,
-    d.src_ip && `from ${d.src_ip}`,
-    f.get('TicketEncryptionType') && `encryption ${f.get('TicketEncryptionType')}`,
-    f.get('Status') && `status ${f.get('Status')}`,
-  );
-}
-
-function share(f: EventFields, d: WindowsDraft, action: string, title: string): void {
-  d.category = 'file';
-  d.action = action;
-  setSubjectUser(f, d);
-  d.src_ip = cleanAddress(f.get('IpAddress'));
-  d.src_port = f.int('IpPort');
-  const name = f.get('ShareName');
-  const relative = f.get('RelativeTargetName');
-  d.file_path = relative ? `${name ?? ''}\\${relative}` : name;
-  d.message = withDetails(`${title}: ${d.file_path ?? '?'}`, userOf(d) && `by ${userOf(d)}`, d.src_ip && `from ${d.src_ip}`);
-}
-
-/** IANA protocol numbers that Windows Filtering Platform events write. */
-const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp' };
-
-function filtering(f: EventFields, d: WindowsDraft, action: string, title: string): void {
-  d.category = 'network';
-  d.action = action;
-  d.process_pid = f.int('ProcessID', 'ProcessId');
-  d.process_image = f.get('Application');
-  d.src_ip = cleanAddress(f.get('SourceAddress'));
-  d.src_port = f.int('SourcePort');
-  d.dst_ip = cleanAddress(f.get('DestAddress'));
-  d.dst_port = f.int('DestPort');
-  const protocol = f.get('Protocol');
-  d.protocol = protocol === null ? null : (PROTOCOLS[protocol] ?? protocol);
-  d.message = `${title}: ${baseName(d.process_image ?? null) ?? '?'} ${d.protocol ?? '?'} ${d.src_ip ?? '?'}:${d.src_port ?? '?'} -> ${d.dst_ip ?? '?'}:${d.dst_port ?? '?'}`;
-}
-
 // ---------------------------------------------------------------------------------------
 // System, PowerShell, Defender, WMI, Task Scheduler, Remote Desktop
 
@@ -565,18 +99,6 @@ const SYSTEM: Record<number, Mapping> = {
 };
 
 /** The `Name = value` lines of a 4103 ContextInfo (`        Host Application = powershell.exe`). */
-function contextValue(context: string | null, key: string): string | null {
-  if (context === null) return null;
-  const match = new RegExp(`(?:^|[\\r\\n])\\s*${key}\\s*=\\s*([^\\r\\n]*)`).exec(context);
-  return match && match[1]!.trim() !== '' ? match[1]!.trim() : null;
-}
-
-function firstLine(text: string | null, limit = 200): string | null {
-  if (text === null) return null;
-  const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
-  return line.length > limit ? `${line.slice(0, limit)}…` : line;
-}
-
 const POWERSHELL: Record<number, Mapping> = {
   4103: (f, d) => {
     d.category = 'script';
@@ -597,7 +119,7 @@ const POWERSHELL: Record<number, Mapping> = {
     const number = f.get('MessageNumber');
     const total = f.get('MessageTotal');
     const part = total !== null && total !== '1' ? `part ${number ?? '?'} of ${total}, ` : '';
-    d.message = `Script block (${part}id ${f.get('ScriptBlockId') ?? '?'}): ${firstLine(f.raw('ScriptBlockText')) ?? ''}`;
+    d.message = `Script block (${part}id ${f.get('ScriptBlockId') ?? '?'}): ${scriptPreview(f.raw('ScriptBlockText') ?? '')}`;
   },
 };
 
@@ -794,6 +316,18 @@ function applyMapping(event: WinEvent, f: EventFields, draft: WindowsDraft): voi
   mapping?.(f, draft);
 }
 
+function scriptBlockJson(block: ScriptBlockReference): Record<string, unknown> {
+  return {
+    Id: block.id,
+    Total: block.total,
+    Complete: block.complete,
+    Missing: block.missing,
+    Parts: block.parts.map((part) => ({ Number: part.number, EventRecordID: part.recordId, Locator: part.locator })),
+    ...(block.warnings ? { Warnings: block.warnings } : {}),
+    ...(block.text !== undefined ? { Text: block.text } : {}),
+  };
+}
+
 /**
  * Maps one Windows event to a unified event. `source` is `evtx`, `log` the channel
  * (or the provider when the channel is unknown), `event_code` the EventID as text,
@@ -815,6 +349,8 @@ export function normalizeWindows(event: WinEvent, options: NormalizeWindowsOptio
     message: '',
   };
   applyMapping(event, fields, draft);
+  const block = options.scriptBlock;
+  if (block?.text !== undefined) draft.message = reassembledMessage({ ...block, text: block.text }, fields.get('MessageNumber'));
   if (draft.message === '') draft.message = genericMessage(event, fields);
   draft.message = oneLine(draft.message);
   return {
@@ -823,6 +359,6 @@ export function normalizeWindows(event: WinEvent, options: NormalizeWindowsOptio
     source: 'evtx',
     log: s.channel ?? s.provider ?? 'unknown',
     ts_micros: s.timeCreated?.micros ?? null,
-    data: windowsRecordJson(event),
+    data: windowsRecordJson(event, block ? { ScriptBlock: scriptBlockJson(block) } : undefined),
   };
 }

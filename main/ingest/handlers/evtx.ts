@@ -1,13 +1,10 @@
 // Binary EVTX files: records are parsed chunk by chunk (on worker threads for large
-// files) and mapped to unified events; carved records are marked as recovered. Each
-// record carries its identity, so records that another copy of the log already
-// brought into the case are counted as duplicates instead of stored twice.
+// files) and mapped to unified events; carved records are marked as recovered.
 
 import { EvtxReader } from '../../formats/evtx/index.ts';
-import { normalizeWindows } from '../../normalize/windows.ts';
-import { windowsRecordIdentity } from '../../normalize/windows-identity.ts';
 import type { EvidenceHandler } from '../handler.ts';
 import { readAll } from './read-all.ts';
+import { WindowsEventStore } from './windows-events.ts';
 
 const SIGNATURE = 'ElfFile\0';
 
@@ -20,13 +17,9 @@ export const evtxHandler: EvidenceHandler = {
   async run(input, sink) {
     const bytes = await readAll(input.open());
     const reader = await EvtxReader.open(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { workers: 'auto' });
-    for await (const record of reader.records()) {
-      const event = normalizeWindows(record.event);
-      if (record.recovered) event.locator = `${event.locator} recovered`;
-      for (const warning of record.event.warnings) sink.issue({ severity: 'warning', position: event.locator, message: warning });
-      const identity = windowsRecordIdentity(record.event);
-      if (sink.add(event, undefined, identity ? { ...identity, recovered: record.recovered } : undefined)) await sink.drain();
-    }
+    const store = new WindowsEventStore(sink);
+    for await (const record of reader.records()) await store.push(record.event);
+    await store.end();
     const report = reader.report;
     for (const problem of report.problems) {
       const position =
@@ -40,6 +33,7 @@ export const evtxHandler: EvidenceHandler = {
     if (report.dirty || report.foundChunks !== report.declaredChunks) {
       notes.push(`file header ${report.dirty ? 'is dirty and ' : ''}declares ${report.declaredChunks} chunks; ${report.foundChunks} found`);
     }
+    notes.push(...store.notes());
     return { notes, recovered: report.recovered };
   },
 };

@@ -1,11 +1,9 @@
 // Windows event log exports (XML, JSON, JSON lines, CSV), decoded by their BOM and
-// read as a stream. Records carry their identity, so an export of records the case
-// already holds from the binary log is counted as duplicates.
+// read as a stream.
 
 import { detectWinExport, ExportTextDecoder, WinExportReader } from '../../formats/winexport/index.ts';
-import { normalizeWindows } from '../../normalize/windows.ts';
-import { windowsRecordIdentity } from '../../normalize/windows-identity.ts';
 import type { EvidenceHandler } from '../handler.ts';
+import { WindowsEventStore } from './windows-events.ts';
 
 export const winExportHandler: EvidenceHandler = {
   kind: 'evtx-export',
@@ -31,10 +29,9 @@ export const winExportHandler: EvidenceHandler = {
         });
       }
     };
+    const store = new WindowsEventStore(sink);
     const emit = async (events: ReturnType<WinExportReader['push']>) => {
-      for (const event of events) {
-        if (sink.add(normalizeWindows(event), undefined, windowsRecordIdentity(event) ?? undefined)) await sink.drain();
-      }
+      for (const event of events) await store.push(event);
       flushIssues();
     };
     for await (const chunk of input.open()) {
@@ -61,7 +58,9 @@ export const winExportHandler: EvidenceHandler = {
       if (rest) await emit(reader.push(rest));
     }
     await emit(reader.end());
+    await store.end();
     const notes = reader.csvDialect ? [`CSV dialect ${reader.csvDialect}`] : [];
+    notes.push(...store.notes());
     if (reader.skipped > 0) notes.push(`${reader.skipped} records could not be read`);
     return { notes };
   },

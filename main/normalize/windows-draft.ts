@@ -1,0 +1,40 @@
+// The draft a per-channel mapping fills in, and the helpers the mappings share to
+// set accounts and build one-line messages.
+
+import type { UnifiedEvent } from '../../shared/events.ts';
+import { accountText, type EventFields, splitAccount } from './windows-fields.ts';
+
+/** The event as the per-channel mappings fill it in. */
+export type WindowsDraft = Omit<UnifiedEvent, 'locator' | 'source' | 'log' | 'ts_micros' | 'data'>;
+export type Mapping = (f: EventFields, draft: WindowsDraft) => void;
+
+export function setUser(draft: WindowsDraft, account: string | null): void {
+  const { name, domain } = splitAccount(account);
+  draft.user_name = name;
+  draft.user_domain = domain;
+}
+
+export function userOf(draft: WindowsDraft): string | null {
+  return accountText(draft.user_name ?? null, draft.user_domain ?? null);
+}
+
+export function joinParts(...parts: (string | null | undefined | false)[]): string {
+  return parts.filter((part): part is string => typeof part === 'string' && part !== '').join(', ');
+}
+
+export function withDetails(head: string, ...parts: (string | null | undefined | false)[]): string {
+  const details = joinParts(...parts);
+  return details === '' ? head : `${head} (${details})`;
+}
+
+export function contextValue(context: string | null, key: string): string | null {
+  if (context === null) return null;
+  const match = new RegExp(`(?:^|[\\r\\n])\\s*${key}\\s*=\\s*([^\\r\\n]*)`).exec(context);
+  return match && match[1]!.trim() !== '' ? match[1]!.trim() : null;
+}
+
+export function firstLine(text: string | null, limit = 200): string | null {
+  if (text === null) return null;
+  const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
+  return line.length > limit ? `${line.slice(0, limit)}…` : line;
+}
