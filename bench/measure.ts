@@ -23,17 +23,26 @@ function readPeakKiB(pid: number): number | null {
   }
 }
 
-export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
+/**
+ * Run a command to its end. With `discardStdout` its standard output goes to /dev/null
+ * unread (for tools that print hundreds of megabytes) and `stdout` stays empty.
+ */
+export function runChild(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { discardStdout?: boolean } = {},
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', options.discardStdout ? 'ignore' : 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let peak: number | null = null;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
     const sampler = setInterval(() => {

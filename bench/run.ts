@@ -1,6 +1,7 @@
-// Benchmark runner: `npm run bench -- <name> [--rows N]`. Figures are printed beside a
+// Benchmark runner: `npm run bench -- <name> [--rows N] [--smoke]`. Figures are printed beside a
 // reference measured in the same run; they are recorded in docs/benchmarks.md.
 
+import { benchEvtx } from './evtx.ts';
 import { benchZeek } from './zeek.ts';
 
 const [name = 'zeek', ...rest] = process.argv.slice(2);
@@ -9,6 +10,7 @@ const rows = rowsFlag >= 0 ? Number(rest[rowsFlag + 1]) : 1_000_000;
 
 const benches: Record<string, () => Promise<void>> = {
   zeek: () => benchZeek({ rows }),
+  evtx: () => benchEvtx({ smoke: rest.includes('--smoke') }),
 };
 
 const bench = benches[name];

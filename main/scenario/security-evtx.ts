@@ -215,14 +215,15 @@ const CHUNK_SIZE = 65536;
 const BATCH_RECORDS = 20_000;
 
 /**
- * Writes a Security.evtx of at least `minBytes` to `file` in batches, so memory stays
+ * Writes a Security.evtx of at least `minBytes` to `file` in batches of `batchRecords`
+ * (default 20,000, which is also the size granularity), so memory stays
  * flat for logs of hundreds of megabytes. Each batch is written by `writeEvtx`, and
  * its chunks are renumbered with the file-wide record numbers. The file header is
  * rewritten for the whole file at the end. Returns the number of records and bytes written.
  */
 export async function writeLargeSecurityLog(
   file: string,
-  options: { seed: number; minBytes: number; computer?: string },
+  options: { seed: number; minBytes: number; computer?: string; batchRecords?: number },
 ): Promise<{ records: number; bytes: number }> {
   const handle = await open(file, 'w');
   try {
@@ -234,7 +235,7 @@ export async function writeLargeSecurityLog(
     await handle.write(new Uint8Array(FILE_HEADER_SIZE), 0, FILE_HEADER_SIZE, 0);
     while (bytes < options.minBytes) {
       const batch: WRecord[] = [];
-      for (let i = 0; i < BATCH_RECORDS; i++) batch.push(stream.next().value as WRecord);
+      for (let i = 0; i < (options.batchRecords ?? BATCH_RECORDS); i++) batch.push(stream.next().value as WRecord);
       const written = writeEvtx(batch);
       header ??= written.slice(0, FILE_HEADER_SIZE);
       for (let offset = FILE_HEADER_SIZE; offset < written.length; offset += CHUNK_SIZE) {
