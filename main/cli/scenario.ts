@@ -1,6 +1,10 @@
 // `casebook scenario`: write a generated incident bundle and its answer key.
 
+import path from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_SCENARIO, findScenario, scenarioNames } from '../scenario/catalog.ts';
+import { generateScenario, writeKey } from '../scenario/generate.ts';
+import { prepareOutputDir } from '../scenario/output-dir.ts';
 import { UsageError } from './usage.ts';
 
 export interface ScenarioOptions {
@@ -22,6 +26,45 @@ export function registerScenario(program: Command, setExit: (code: number) => vo
     .action(async (name: string | undefined, options: ScenarioOptions) => setExit(await runScenario(name, options)));
 }
 
-export async function runScenario(_name: string | undefined, _options: ScenarioOptions): Promise<number> {
-  throw new UsageError('scenario: not built yet');
+/** Default answer key path: beside the bundle folder, so the folder can be handed out without it. */
+export function defaultKeyPath(out: string): string {
+  return `${path.resolve(out).replace(/[\\/]+$/, '')}.key.json`;
+}
+
+/**
+ * Writes scenario `name` (default: the first listed) into `options.out` and its key. An
+ * existing folder is reused only when it holds nothing but a previous bundle's files.
+ */
+export async function runScenario(name: string | undefined, options: ScenarioOptions): Promise<number> {
+  const chosen = name ?? DEFAULT_SCENARIO;
+  const definition = findScenario(chosen);
+  if (!definition) throw new UsageError(`unknown scenario "${chosen}": choose one of ${scenarioNames().join(', ')}`);
+  if (options.scale !== undefined && options.scale < 1) throw new UsageError('--scale must be at least 1');
+  const out = path.resolve(options.out);
+  const keyFile = path.resolve(options.key ?? defaultKeyPath(out));
+  if (keyFile === out || keyFile.startsWith(`${out}${path.sep}`)) {
+    throw new UsageError(`the answer key ${keyFile} must not be inside the bundle folder ${out}: the folder is what analysts receive`);
+  }
+  const problem = prepareOutputDir(out);
+  if (problem) throw new UsageError(problem);
+  const started = performance.now();
+  const result = generateScenario(definition, {
+    seed: options.seed,
+    out,
+    ...(options.scale !== undefined ? { scale: options.scale } : {}),
+  });
+  writeKey(keyFile, result.key);
+  const seconds = (performance.now() - started) / 1000;
+  const summary = {
+    scenario: result.scenario,
+    seed: result.seed,
+    scale: result.scale,
+    out,
+    key: keyFile,
+    files: Object.keys(result.files).length,
+    records: result.records,
+    seconds: Number(seconds.toFixed(2)),
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return 0;
 }

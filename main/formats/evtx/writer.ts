@@ -611,3 +611,160 @@ function applyDefect(file: Uint8Array, defect: EvtxDefect, chunkRecords: { id: b
     }
   }
 }
+
+// ---- Chunk-at-a-time writing ----------------------------------------------------------
+
+/** Where a record written by EvtxChunkWriter sits, in the terms the EVTX reader reports. */
+export interface RecordPlacement {
+  /** 0-based index of the chunk that holds the record. */
+  chunk: number;
+  recordId: bigint;
+  /** Offset of the record from the start of the file. */
+  fileOffset: number;
+}
+
+export interface ChunkWriterOptions {
+  /** Identifier (and log record number) of the first record; default 1. A log cleared by Windows goes on counting. */
+  firstRecordId?: bigint;
+  /** Minor format version written into the file header: 1 (default) or 2. */
+  minorVersion?: number;
+}
+
+/** The largest chunk count the file header's 16-bit field can declare. */
+const MAX_CHUNKS = 0xffff;
+
+/**
+ * Bytes left free at the end of every chunk EvtxChunkWriter writes. libevtx 20181227 drops
+ * the last record of a chunk whose records end exactly at the chunk end (free space offset
+ * 65536), and Windows leaves slack there too.
+ */
+const CHUNK_TAIL_RESERVE = 16;
+
+/**
+ * Encodes like `encodeRecord`, but the record must end by `limit`, and the chunk's name
+ * and template tables are only saved for a rollback when the record brings a new template
+ * definition: a record that reuses a template adds no names, so resetting the position
+ * undoes it. Throws RangeError, with the chunk unchanged, when the record does not fit.
+ */
+function encodeRecordWithin(chunk: ChunkState, record: WRecord, id: bigint, limit: number): void {
+  const e = chunk.encoder;
+  const start = e.pos;
+  const lastRecordOffset = chunk.lastRecordOffset;
+  if (!record.template || !chunk.templates.has(record.template)) {
+    const names = new Map(e.names);
+    const templates = new Map(chunk.templates);
+    encodeRecord(chunk, record, id);
+    if (e.pos > limit) {
+      e.bytes.fill(0, start, e.pos);
+      e.pos = start;
+      e.names!.clear();
+      for (const [k, o] of names) e.names!.set(k, o);
+      chunk.templates = templates;
+      chunk.records.pop();
+      chunk.lastRecordOffset = lastRecordOffset;
+      throw new RangeError('record does not fit before the chunk tail');
+    }
+    return;
+  }
+  try {
+    e.raw(Uint8Array.of(0x2a, 0x2a, 0x00, 0x00));
+    e.u32(0);
+    e.raw(le(8, (d) => d.setBigUint64(0, id, true)));
+    const written = typeof record.written === 'string' ? filetimeOf(record.written) : record.written;
+    e.raw(le(8, (d) => d.setBigUint64(0, written, true)));
+    e.fragmentHeader();
+    encodeInstance(chunk, record.template, record.values ?? []);
+    e.u8(0x00);
+    while ((e.pos - start + 4) % 8 !== 0) e.u8(0x00);
+    e.u32(e.pos - start + 4);
+    if (e.pos > limit) throw new RangeError('record does not fit before the chunk tail');
+    e.view.setUint32(start + 4, e.pos - start, true);
+    chunk.records.push({ id, offset: start });
+    chunk.lastRecordOffset = start;
+  } catch (error) {
+    e.bytes.fill(0, start, Math.min(e.pos, CHUNK_SIZE));
+    e.pos = start;
+    throw error;
+  }
+}
+
+/**
+ * Writes an EVTX file one record at a time and hands out each 64 KiB chunk as soon as it
+ * is full, so a caller can stream a file of any size with one chunk in memory. Record
+ * identifiers follow on from `firstRecordId` without gaps. Chunks come out in file order
+ * from `takeChunks()`; `finish()` returns the last chunk and the file header, which
+ * belongs at offset 0 once every chunk is written after it.
+ */
+export class EvtxChunkWriter {
+  private chunk: ChunkState = newChunk();
+  private chunkIndex = 0;
+  private firstNumber: bigint;
+  private nextId: bigint;
+  private ready: Uint8Array[] = [];
+  private finished = false;
+  private readonly minorVersion: number;
+
+  constructor(options: ChunkWriterOptions = {}) {
+    this.nextId = options.firstRecordId ?? 1n;
+    this.firstNumber = this.nextId;
+    this.minorVersion = options.minorVersion ?? 1;
+  }
+
+  /** Identifier the next record gets. */
+  get nextRecordId(): bigint {
+    return this.nextId;
+  }
+
+  /** Chunks started so far, the open one included when it holds a record. */
+  get chunkCount(): number {
+    return this.chunkIndex + (this.chunk.records.length > 0 ? 1 : 0);
+  }
+
+  /** Encodes one record (its `id` is ignored: identifiers are sequential) and returns where it sits. */
+  add(record: WRecord): RecordPlacement {
+    if (this.finished) throw new Error('EvtxChunkWriter.add called after finish()');
+    const id = this.nextId;
+    const limit = CHUNK_SIZE - CHUNK_TAIL_RESERVE;
+    try {
+      encodeRecordWithin(this.chunk, record, id, limit);
+    } catch (error) {
+      if (!(error instanceof RangeError) || this.chunk.records.length === 0) throw error;
+      this.closeChunk();
+      encodeRecordWithin(this.chunk, record, id, limit);
+    }
+    this.nextId = id + 1n;
+    const offset = this.chunk.records[this.chunk.records.length - 1]!.offset;
+    return { chunk: this.chunkIndex, recordId: id, fileOffset: HEADER_SIZE + this.chunkIndex * CHUNK_SIZE + offset };
+  }
+
+  /** Full chunks not yet taken, in file order; each belongs right after the previous one. */
+  takeChunks(): Uint8Array[] {
+    const chunks = this.ready;
+    this.ready = [];
+    return chunks;
+  }
+
+  /** Closes the open chunk and returns it (null when it is empty) with the header for the whole file. */
+  finish(): { header: Uint8Array; lastChunk: Uint8Array | null } {
+    if (this.finished) throw new Error('EvtxChunkWriter.finish called twice');
+    this.finished = true;
+    let lastChunk: Uint8Array | null = null;
+    if (this.chunk.records.length > 0) {
+      this.closeChunk();
+      lastChunk = this.ready.pop()!;
+    }
+    return { header: fileHeader(this.chunkIndex, this.nextId, this.minorVersion), lastChunk };
+  }
+
+  private closeChunk(): void {
+    if (this.chunkIndex >= MAX_CHUNKS) {
+      throw new RangeError(
+        `EVTX file would need more than ${MAX_CHUNKS} chunks, the most its header can declare: split the records over several files`,
+      );
+    }
+    this.ready.push(finishChunk(this.chunk, this.firstNumber));
+    this.firstNumber += BigInt(this.chunk.records.length);
+    this.chunkIndex += 1;
+    this.chunk = newChunk();
+  }
+}
