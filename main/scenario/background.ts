@@ -413,7 +413,10 @@ const HOST_WEIGHT: Record<Host['role'], number> = { workstation: 3, server: 2, d
  */
 export function scheduleBackground(world: World, budget: number): void {
   const random = world.random;
-  const startCount = world.counter.count;
+  // Each host runs its maintenance script once early on, so every PowerShell log has records.
+  for (const host of world.hosts) {
+    world.schedule(world.start + random.int(60, 1800) * MICROS_PER_SECOND, (time) => adminPowerShell(world, host, time));
+  }
   let activities = 0;
   let emittedByBackground = 0;
   const step = (time: number) => {
@@ -430,6 +433,5 @@ export function scheduleBackground(world: World, budget: number): void {
     const gap = random.exponential(timeLeft / Math.max(1, left / perActivity));
     world.schedule(time + Math.max(1, Math.round(gap)), step);
   };
-  void startCount;
   world.schedule(world.start + random.int(0, 2_000_000), step);
 }
