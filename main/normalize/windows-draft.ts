@@ -38,3 +38,21 @@ export function firstLine(text: string | null, limit = 200): string | null {
   const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
   return line.length > limit ? `${line.slice(0, limit)}…` : line;
 }
+
+/** Security events name the acting account in Subject* fields and the affected one in Target* fields. */
+export function subject(f: EventFields): string | null {
+  return accountText(f.get('SubjectUserName'), f.get('SubjectDomainName'));
+}
+
+export function setTargetUser(f: EventFields, d: WindowsDraft): void {
+  d.user_name = f.get('TargetUserName');
+  d.user_domain = f.get('TargetDomainName');
+  d.user_sid = f.get('TargetUserSid', 'TargetSid');
+}
+
+export function setSubjectUser(f: EventFields, d: WindowsDraft): void {
+  d.user_name = f.get('SubjectUserName');
+  d.user_domain = f.get('SubjectDomainName');
+  d.user_sid = f.get('SubjectUserSid');
+  d.logon_id = f.get('SubjectLogonId');
+}

@@ -1,8 +1,18 @@
 // Security log events (Microsoft-Windows-Security-Auditing) mapped to unified
 // columns. Field names follow the Windows security auditing event documentation.
 
-import { joinParts, type Mapping, userOf, type WindowsDraft, withDetails } from './windows-draft.ts';
-import { accountText, baseName, cleanAddress, type EventFields } from './windows-fields.ts';
+import {
+  joinParts,
+  type Mapping,
+  setSubjectUser,
+  setTargetUser,
+  subject,
+  userOf,
+  type WindowsDraft,
+  withDetails,
+} from './windows-draft.ts';
+import { accountText, baseName, cleanAddress, type EventFields, protocolName } from './windows-fields.ts';
+import { SECURITY_POLICY } from './windows-security-policy.ts';
 
 /** Logon types from the 4624 documentation. */
 const LOGON_TYPES: Record<string, string> = {
@@ -19,23 +29,6 @@ const LOGON_TYPES: Record<string, string> = {
   '12': 'CachedRemoteInteractive',
   '13': 'CachedUnlock',
 };
-
-function subject(f: EventFields): string | null {
-  return accountText(f.get('SubjectUserName'), f.get('SubjectDomainName'));
-}
-
-function setTargetUser(f: EventFields, d: WindowsDraft): void {
-  d.user_name = f.get('TargetUserName');
-  d.user_domain = f.get('TargetDomainName');
-  d.user_sid = f.get('TargetUserSid', 'TargetSid');
-}
-
-function setSubjectUser(f: EventFields, d: WindowsDraft): void {
-  d.user_name = f.get('SubjectUserName');
-  d.user_domain = f.get('SubjectDomainName');
-  d.user_sid = f.get('SubjectUserSid');
-  d.logon_id = f.get('SubjectLogonId');
-}
 
 function logon(f: EventFields, d: WindowsDraft, success: boolean): void {
   d.category = 'authentication';
@@ -119,7 +112,7 @@ export function securityMapping(id: number): Mapping | undefined {
       d.message = withDetails(`${title}: ${f.get('TaskName') ?? '?'}`, subject(f) && `by ${subject(f)}`);
     };
   }
-  return SECURITY[id];
+  return SECURITY[id] ?? SECURITY_POLICY[id];
 }
 
 const SECURITY: Record<number, Mapping> = {
@@ -227,6 +220,13 @@ const SECURITY: Record<number, Mapping> = {
     d.category = 'other';
     d.action = 'log-cleared';
     setSubjectUser(f, d);
+    // Some exports (nxlog) drop UserData and keep only the rendered message.
+    const rendered = f.event.rendering?.message ?? null;
+    if (d.user_name === null && rendered !== null) {
+      d.user_name = /Account Name:\s*([^\r\n]+)/.exec(rendered)?.[1]?.trim() ?? null;
+      d.user_domain = /Domain Name:\s*([^\r\n]+)/.exec(rendered)?.[1]?.trim() ?? null;
+      d.user_sid = /Security ID:\s*([^\r\n]+)/.exec(rendered)?.[1]?.trim() ?? null;
+    }
     d.message = `Security log cleared by ${userOf(d) ?? '?'}`;
   },
 };
@@ -261,9 +261,6 @@ function share(f: EventFields, d: WindowsDraft, action: string, title: string): 
   d.message = withDetails(`${title}: ${d.file_path ?? '?'}`, userOf(d) && `by ${userOf(d)}`, d.src_ip && `from ${d.src_ip}`);
 }
 
-/** IANA protocol numbers that Windows Filtering Platform events write. */
-const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp' };
-
 function filtering(f: EventFields, d: WindowsDraft, action: string, title: string): void {
   d.category = 'network';
   d.action = action;
@@ -273,7 +270,6 @@ function filtering(f: EventFields, d: WindowsDraft, action: string, title: strin
   d.src_port = f.int('SourcePort');
   d.dst_ip = cleanAddress(f.get('DestAddress'));
   d.dst_port = f.int('DestPort');
-  const protocol = f.get('Protocol');
-  d.protocol = protocol === null ? null : (PROTOCOLS[protocol] ?? protocol);
+  d.protocol = protocolName(f.get('Protocol'));
   d.message = `${title}: ${baseName(d.process_image ?? null) ?? '?'} ${d.protocol ?? '?'} ${d.src_ip ?? '?'}:${d.src_port ?? '?'} -> ${d.dst_ip ?? '?'}:${d.dst_port ?? '?'}`;
 }

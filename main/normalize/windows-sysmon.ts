@@ -155,7 +155,84 @@ export const SYSMON: Record<number, Mapping> = {
     d.message = withDetails(`Process tampering: ${d.process_image ?? '?'}`, f.get('Type'));
   },
   26: (f, d) => sysmonDelete(f, d, 'file-delete-detected', 'File delete detected'),
+  4: (f, d) => {
+    d.category = 'service';
+    d.action = 'sysmon-state-changed';
+    d.message = withDetails(`Sysmon service state changed: ${f.get('State') ?? '?'}`, f.get('Version') && `version ${f.get('Version')}`);
+  },
+  9: (f, d) => {
+    sysmonProcess(f, d);
+    d.category = 'file';
+    d.action = 'raw-access-read';
+    d.file_path = f.get('Device');
+    d.message = `Raw disk read: ${d.file_path ?? '?'} by ${baseName(d.process_image ?? null) ?? '?'}`;
+  },
+  16: (f, d) => {
+    d.category = 'service';
+    d.action = 'sysmon-config-changed';
+    d.file_path = f.get('Configuration');
+    d.file_hash = strongestHash(f.get('ConfigurationFileHash'));
+    d.message = withDetails(`Sysmon configuration changed: ${d.file_path ?? '?'}`, f.get('ConfigurationFileHash'));
+  },
+  19: (f, d) => {
+    sysmonWmi(f, d, 'wmi-filter');
+    d.message = withDetails(
+      `WMI event filter ${wmiOperation(f)}: ${wmiText(f.get('Name')) ?? '?'}`,
+      f.get('EventNamespace') && `namespace ${wmiText(f.get('EventNamespace'))}`,
+      f.get('Query') && `query ${wmiText(f.get('Query'))}`,
+      userOf(d) && `by ${userOf(d)}`,
+    );
+  },
+  20: (f, d) => {
+    sysmonWmi(f, d, 'wmi-consumer');
+    d.message = withDetails(
+      `WMI event consumer ${wmiOperation(f)}: ${wmiText(f.get('Name')) ?? '?'}`,
+      f.get('Type') && `type ${f.get('Type')}`,
+      f.get('Destination') && `destination ${wmiText(f.get('Destination'))}`,
+      userOf(d) && `by ${userOf(d)}`,
+    );
+  },
+  21: (f, d) => {
+    sysmonWmi(f, d, 'wmi-binding');
+    d.message = withDetails(
+      `WMI filter-to-consumer binding ${wmiOperation(f)}: consumer ${wmiText(f.get('Consumer')) ?? '?'}`,
+      f.get('Filter') && `filter ${wmiText(f.get('Filter'))}`,
+      userOf(d) && `by ${userOf(d)}`,
+    );
+  },
+  24: (f, d) => {
+    sysmonProcess(f, d);
+    d.category = 'other';
+    d.action = 'clipboard-changed';
+    d.file_hash = strongestHash(f.get('Hashes'));
+    d.message = withDetails(
+      `Clipboard changed by ${baseName(d.process_image ?? null) ?? '?'}`,
+      f.get('ClientInfo') && `client ${f.get('ClientInfo')}`,
+      f.get('Archived') && `archived ${f.get('Archived')}`,
+    );
+  },
+  27: (f, d) => sysmonDelete(f, d, 'file-block-executable', 'Executable file blocked'),
+  28: (f, d) => sysmonDelete(f, d, 'file-block-shredding', 'File shredding blocked'),
+  29: (f, d) => sysmonDelete(f, d, 'file-executable-detected', 'Executable file detected'),
 };
+
+/** Sysmon writes WMI names and queries with a leading space and in double quotes (` "root\\CimV2"`). */
+function wmiText(value: string | null): string | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+}
+
+function wmiOperation(f: EventFields): string {
+  return (f.get('Operation') ?? 'changed').toLowerCase();
+}
+
+function sysmonWmi(f: EventFields, d: WindowsDraft, action: string): void {
+  d.category = 'other';
+  d.action = `${action}-${wmiOperation(f)}`;
+  d.user_sid = null;
+  setUser(d, f.get('User'));
+}
 
 function sysmonRegistry(f: EventFields, d: WindowsDraft): void {
   sysmonProcess(f, d);

@@ -260,6 +260,105 @@ describe('normalizeWindows', () => {
     expect(JSON.parse(unified.data).EventData).toEqual({ A: '1', B: 'two\r\nlines' });
   });
 
+  it('maps object access and policy events', () => {
+    const cases: [ReturnType<typeof normalizeWindows>, Partial<ReturnType<typeof normalizeWindows>>][] = [
+      [
+        normalizeWindows(
+          security(4663, {
+            SubjectUserName: 'alice',
+            SubjectDomainName: 'CORP',
+            ObjectType: 'File',
+            ObjectName: 'C:\\Users\\alice\\secrets.kdbx',
+            AccessMask: '0x1',
+            ProcessId: '0x1a4',
+            ProcessName: 'C:\\Tools\\exfil.exe',
+          }),
+        ),
+        {
+          category: 'file',
+          action: 'object-accessed',
+          user_name: 'alice',
+          process_pid: 0x1a4,
+          file_path: 'C:\\Users\\alice\\secrets.kdbx',
+          message: 'Object access attempted: File C:\\Users\\alice\\secrets.kdbx (by exfil.exe, user CORP\\alice, access 0x1)',
+        },
+      ],
+      [
+        normalizeWindows(
+          security(4799, {
+            TargetUserName: 'Administrators',
+            TargetDomainName: 'Builtin',
+            SubjectUserName: 'jbrown',
+            SubjectDomainName: 'CORP',
+            CallerProcessId: '0x23e8',
+            CallerProcessName: 'C:\\Windows\\System32\\net1.exe',
+          }),
+        ),
+        {
+          category: 'account',
+          user_name: 'jbrown',
+          process_image: 'C:\\Windows\\System32\\net1.exe',
+          message: 'Local group membership enumerated: Builtin\\Administrators (by CORP\\jbrown, process net1.exe)',
+        },
+      ],
+      [
+        normalizeWindows(
+          security(4778, {
+            AccountName: 'alice',
+            AccountDomain: 'CORP',
+            LogonID: '0x5d3f1',
+            SessionName: 'RDP-Tcp#3',
+            ClientName: 'LAPTOP9',
+            ClientAddress: '192.0.2.44',
+          }),
+        ),
+        {
+          category: 'authentication',
+          action: 'session-reconnected',
+          src_ip: '192.0.2.44',
+          logon_id: '0x5d3f1',
+          message: 'Session reconnected: CORP\\alice (client LAPTOP9, from 192.0.2.44, session RDP-Tcp#3)',
+        },
+      ],
+      [
+        normalizeWindows(security(4950, { ProfileChanged: 'Private', SettingType: 'Enable Windows Firewall', SettingValue: 'No' })),
+        { category: 'network', message: 'Windows Firewall setting changed: Enable Windows Firewall = No (profile Private)' },
+      ],
+      [
+        normalizeWindows(
+          sysmon(19, {
+            EventType: 'WmiFilterEvent',
+            Operation: 'Created',
+            User: 'CORP\\alice',
+            EventNamespace: ' "root\\\\CimV2"',
+            Name: ' "Updater"',
+            Query: ' "SELECT * FROM __InstanceModificationEvent WITHIN 60"',
+          }),
+        ),
+        {
+          action: 'wmi-filter-created',
+          user_name: 'alice',
+          message:
+            'WMI event filter created: Updater (namespace root\\\\CimV2, query SELECT * FROM __InstanceModificationEvent WITHIN 60, by CORP\\alice)',
+        },
+      ],
+      [
+        normalizeWindows(
+          event('Microsoft-Windows-PowerShell', 'Microsoft-Windows-PowerShell/Operational', 53504, {
+            param1: '7008',
+            param2: 'DefaultAppDomain',
+          }),
+        ),
+        {
+          category: 'script',
+          process_pid: 7008,
+          message: 'PowerShell IPC listening thread started in process 7008 (AppDomain DefaultAppDomain)',
+        },
+      ],
+    ];
+    for (const [unified, expected] of cases) expect(unified).toMatchObject(expected);
+  });
+
   it('notes an event without a time as invalid', () => {
     const xml = `<Event ${NS}><System><Provider Name='X'/><EventID>1</EventID><TimeCreated SystemTime='not a time'/><Channel>Application</Channel></System></Event>`;
     const unified = normalizeWindows(readWinExport(xml).events[0]!);

@@ -99,7 +99,48 @@ const SYSTEM: Record<number, Mapping> = {
 };
 
 /** The `Name = value` lines of a 4103 ContextInfo (`        Host Application = powershell.exe`). */
+function powershellPlain(action: string, message: string): Mapping {
+  return (_f, d) => {
+    d.category = 'script';
+    d.action = action;
+    d.message = message;
+  };
+}
+
 const POWERSHELL: Record<number, Mapping> = {
+  4100: (f, d) => {
+    d.category = 'script';
+    d.action = 'pipeline-error';
+    const context = f.get('ContextInfo');
+    d.process_command_line = contextValue(context, 'Host Application');
+    setUser(d, contextValue(context, 'User'));
+    d.message = withDetails(
+      `PowerShell error: ${firstLine(f.get('Payload', 'Message')) ?? '?'}`,
+      contextValue(context, 'Command Name') && `command ${contextValue(context, 'Command Name')}`,
+      d.process_command_line && `host ${d.process_command_line}`,
+    );
+  },
+  4105: (f, d) => {
+    d.category = 'script';
+    d.action = 'script-block-started';
+    d.message = `Script block started: id ${f.get('ScriptBlockId') ?? '?'}`;
+  },
+  4106: (f, d) => {
+    d.category = 'script';
+    d.action = 'script-block-completed';
+    d.message = `Script block completed: id ${f.get('ScriptBlockId') ?? '?'}`;
+  },
+  40961: powershellPlain('console-starting', 'PowerShell console is starting up'),
+  40962: powershellPlain('console-ready', 'PowerShell console is ready for user input'),
+  53504: (f, d) => {
+    d.category = 'script';
+    d.action = 'ipc-listener-started';
+    d.process_pid = f.int('param1');
+    d.message = withDetails(
+      `PowerShell IPC listening thread started in process ${f.get('param1') ?? '?'}`,
+      f.get('param2') && `AppDomain ${f.get('param2')}`,
+    );
+  },
   4103: (f, d) => {
     d.category = 'script';
     d.action = 'pipeline-executed';
