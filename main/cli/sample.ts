@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createBackend } from '../backend/backend.ts';
-import { writeZeekSample } from '../scenario/zeek-sample.ts';
+import { DEFAULT_SCENARIO, findScenario } from '../scenario/catalog.ts';
+import { type GenerateResult, generateScenario, writeKey } from '../scenario/generate.ts';
+import { prepareOutputDir } from '../scenario/output-dir.ts';
+import { defaultKeyPath } from './scenario.ts';
 import { runServe } from './serve.ts';
+import { UsageError } from './usage.ts';
 
 export interface SampleOptions {
   out: string;
@@ -11,9 +15,22 @@ export interface SampleOptions {
   events: number;
 }
 
+/** Writes the default scenario at `events` records into `out`, with its answer key beside the folder. */
+function writeSampleBundle(out: string, seed: number, events: number): { result: GenerateResult; key: string } {
+  const definition = findScenario(DEFAULT_SCENARIO)!;
+  const problem = prepareOutputDir(out);
+  if (problem) throw new UsageError(problem);
+  const result = generateScenario(definition, { seed, scale: Math.max(events, 1), out });
+  const key = defaultKeyPath(out);
+  writeKey(key, result.key);
+  return { result, key };
+}
+
 export async function runSample(options: SampleOptions): Promise<number> {
-  const summary = await writeZeekSample(options.out, { seed: options.seed, events: options.events });
-  process.stdout.write(`${JSON.stringify({ out: options.out, ...summary })}\n`);
+  const out = path.resolve(options.out);
+  const { result, key } = writeSampleBundle(out, options.seed, options.events);
+  const summary = { out, key, scenario: result.scenario, seed: result.seed, events: result.records, files: result.files };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
   return 0;
 }
 
@@ -32,8 +49,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const bundle = path.join(dir, 'bundle');
   const casePath = path.join(dir, 'sample.casebook.duckdb');
   if (!existsSync(casePath)) {
-    const summary = await writeZeekSample(bundle, { seed: 1, events: options.events });
-    process.stdout.write(`wrote sample bundle ${bundle} (${summary.events} Zeek records)\n`);
+    const { result } = writeSampleBundle(bundle, 1, options.events);
+    process.stdout.write(
+      `wrote sample bundle ${bundle} (${result.scenario}, ${result.records} records; answer key ${defaultKeyPath(bundle)})\n`,
+    );
     const backend = await createBackend({ casePath });
     try {
       const { importId } = await backend.startImport([bundle]);
