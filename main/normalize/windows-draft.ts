@@ -33,6 +33,17 @@ export function contextValue(context: string | null, key: string): string | null
   return match && match[1]!.trim() !== '' ? match[1]!.trim() : null;
 }
 
+/**
+ * Return the image path for a process-creation message when the command line does not
+ * name it in full (`powershell`, `consent.exe 4516 288`), so the message shows which
+ * binary ran; null when the command line already starts with the path or either is missing.
+ */
+export function imageIfHidden(commandLine: string | null | undefined, image: string | null | undefined): string | null {
+  if (!commandLine || !image) return null;
+  const command = commandLine.trim().replace(/^"/, '').toLowerCase();
+  return command.startsWith(image.toLowerCase()) ? null : image;
+}
+
 export function firstLine(text: string | null, limit = 200): string | null {
   if (text === null) return null;
   const line = text.trim().split(/\r?\n/, 1)[0] ?? '';

@@ -233,7 +233,7 @@ export function cleanAddress(address: string | null): string | null {
 /** IANA protocol numbers that Windows Filtering Platform events write. */
 const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp' };
 
-/** The protocol name for an IANA protocol number; other values are kept as written. */
+/** Name the protocol of an IANA protocol number; other values are returned as written. */
 export function protocolName(value: string | null): string | null {
   return value === null ? null : (PROTOCOLS[value] ?? value);
 }

@@ -7,7 +7,7 @@
 import { type Mapping, setSubjectUser, setTargetUser, setUser, subject, userOf, type WindowsDraft, withDetails } from './windows-draft.ts';
 import { baseName, cleanAddress, type EventFields, protocolName } from './windows-fields.ts';
 
-/** The category an object-access event belongs to, by its ObjectType. */
+/** Pick the category of an object-access event by its ObjectType. */
 function objectCategory(type: string | null): WindowsDraft['category'] {
   if (type === 'File') return 'file';
   if (type === 'Key') return 'registry';
@@ -19,7 +19,7 @@ function setProcess(f: EventFields, d: WindowsDraft): void {
   d.process_pid = f.int('ProcessId');
 }
 
-/** The object an event names, into `file_path` or `registry_key` by its type. */
+/** Put the object an event names into `file_path` or `registry_key` by its type, and return its name. */
 function setObject(f: EventFields, d: WindowsDraft): string | null {
   const type = f.get('ObjectType');
   const name = f.get('ObjectName');

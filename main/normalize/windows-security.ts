@@ -2,6 +2,7 @@
 // columns. Field names follow the Windows security auditing event documentation.
 
 import {
+  imageIfHidden,
   joinParts,
   type Mapping,
   setSubjectUser,
@@ -174,6 +175,7 @@ const SECURITY: Record<number, Mapping> = {
     }
     d.message = withDetails(
       `Process created: ${d.process_command_line ?? d.process_image ?? '?'}`,
+      imageIfHidden(d.process_command_line, d.process_image) && `image ${d.process_image}`,
       d.parent_image && `parent ${baseName(d.parent_image)}`,
       userOf(d) && `user ${userOf(d)}`,
       targetName !== null && subject(f) && `creator ${subject(f)}`,

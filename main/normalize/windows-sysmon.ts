@@ -1,7 +1,7 @@
 // Sysmon (Microsoft-Windows-Sysmon/Operational) events mapped to unified columns.
 // Field names are from Sysmon's schema (`sysmon -s`).
 
-import { type Mapping, setUser, userOf, type WindowsDraft, withDetails } from './windows-draft.ts';
+import { imageIfHidden, type Mapping, setUser, userOf, type WindowsDraft, withDetails } from './windows-draft.ts';
 import { baseName, cleanAddress, type EventFields, strongestHash } from './windows-fields.ts';
 
 function sysmonProcess(f: EventFields, draft: WindowsDraft): void {
@@ -37,6 +37,7 @@ export const SYSMON: Record<number, Mapping> = {
     d.file_hash = strongestHash(f.get('Hashes'));
     d.message = withDetails(
       `Process created: ${d.process_command_line ?? d.process_image ?? '?'}`,
+      imageIfHidden(d.process_command_line, d.process_image) && `image ${d.process_image}`,
       d.parent_image && `parent ${baseName(d.parent_image)}`,
       userOf(d) && `user ${userOf(d)}`,
     );

@@ -182,7 +182,9 @@ describe('normalizeWindows', () => {
       user_domain: 'CORP',
       logon_id: '0xc61d9',
     });
-    expect(unified.message).toBe('Process created: whoami /all (parent cmd.exe, user CORP\\alice, creator CORP\\WKS01$)');
+    expect(unified.message).toBe(
+      'Process created: whoami /all (image C:\\Windows\\System32\\whoami.exe, parent cmd.exe, user CORP\\alice, creator CORP\\WKS01$)',
+    );
   });
 
   it('maps a cleared Security log from its user data', () => {
