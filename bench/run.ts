@@ -11,7 +11,14 @@ const rows = rowsFlag >= 0 ? Number(rest[rowsFlag + 1]) : 1_000_000;
 const eventsFlag = rest.indexOf('--events');
 const smoke = rest.includes('--smoke');
 // The scale bench defaults to the two sizes recorded in docs/benchmarks.md; --smoke runs a tiny one.
-const scales = eventsFlag >= 0 ? String(rest[eventsFlag + 1]).split(',').map(Number) : smoke ? [5_000] : [1_000_000, 10_000_000];
+const scales =
+  eventsFlag >= 0
+    ? String(rest[eventsFlag + 1])
+        .split(',')
+        .map(Number)
+    : smoke
+      ? [5_000]
+      : [1_000_000, 10_000_000];
 
 const benches: Record<string, () => Promise<void>> = {
   zeek: () => benchZeek({ rows }),
