@@ -407,27 +407,31 @@ const ACTIVITIES: Record<Host['role'], [Activity, number][]> = {
 const HOST_WEIGHT: Record<Host['role'], number> = { workstation: 3, server: 2, dc: 2 };
 
 /**
- * Schedules background activity from the start to the end of the logged period, aiming
- * at `budget` records. After each activity the next gap is drawn so the records left are
- * spread over the time left, using the records per activity seen so far.
+ * Schedules background activity from the start to the end of the logged period so the
+ * run writes about `target` records in all, the attack's `attack` records included. After
+ * each activity the next gap is drawn so the records left are spread over the time left.
+ * The records counted so far include the exits, stops and other follow-ups that earlier
+ * activities scheduled, and the attack is assumed to emit evenly over the period.
  */
-export function scheduleBackground(world: World, budget: number): void {
+export function scheduleBackground(world: World, target: number, attack: number): void {
   const random = world.random;
   // Each host runs its maintenance script once early on, so every PowerShell log has records.
   for (const host of world.hosts) {
     world.schedule(world.start + random.int(60, 1800) * MICROS_PER_SECOND, (time) => adminPowerShell(world, host, time));
   }
+  const countAtStart = world.counter.count;
+  const duration = world.end - world.start;
+  const budget = Math.max(target - attack, Math.round(target * 0.05));
   let activities = 0;
-  let emittedByBackground = 0;
   const step = (time: number) => {
-    const before = world.counter.count;
     const host = random.weighted(world.hosts, (candidate) => HOST_WEIGHT[candidate.role]);
     const [activity] = random.weighted(ACTIVITIES[host.role], ([, weight]) => weight);
     activity(world, host, time);
     activities += 1;
-    emittedByBackground += world.counter.count - before;
-    const perActivity = Math.max(1, emittedByBackground / activities);
-    const left = budget - emittedByBackground;
+    const elapsed = (time - world.start) / duration;
+    const background = Math.max(1, world.counter.count - countAtStart - attack * elapsed);
+    const perActivity = Math.max(1, background / activities);
+    const left = budget - background;
     const timeLeft = world.end - time;
     if (left <= 0 || timeLeft <= 0) return;
     const gap = random.exponential(timeLeft / Math.max(1, left / perActivity));

@@ -54,8 +54,7 @@ export function generateScenario(def: ScenarioDefinition, options: GenerateOptio
     }
     const attack = playbook.estimate(world);
     playbook.schedule(world);
-    const budget = Math.max(scale - attack - MEMORY_ROWS_PER_HOST * world.hosts.length, Math.round(scale * 0.05));
-    scheduleBackground(world, budget);
+    scheduleBackground(world, scale - MEMORY_ROWS_PER_HOST * world.hosts.length, attack);
     world.run();
   } finally {
     world.close();

@@ -667,11 +667,16 @@ function encodeRecordWithin(chunk: ChunkState, record: WRecord, id: bigint, limi
     return;
   }
   try {
-    e.raw(Uint8Array.of(0x2a, 0x2a, 0x00, 0x00));
+    e.u32(0x00002a2a);
     e.u32(0);
-    e.raw(le(8, (d) => d.setBigUint64(0, id, true)));
+    // Identifier and written time go straight into the chunk buffer: no temporary arrays per record.
+    e.u32(0);
+    e.u32(0);
+    e.view.setBigUint64(e.pos - 8, id, true);
     const written = typeof record.written === 'string' ? filetimeOf(record.written) : record.written;
-    e.raw(le(8, (d) => d.setBigUint64(0, written, true)));
+    e.u32(0);
+    e.u32(0);
+    e.view.setBigUint64(e.pos - 8, written, true);
     e.fragmentHeader();
     encodeInstance(chunk, record.template, record.values ?? []);
     e.u8(0x00);
