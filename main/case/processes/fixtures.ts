@@ -479,3 +479,76 @@ export async function writeScenario(dir: string): Promise<ScenarioFiles> {
   for (const [name, text] of files) await writeFile(path.join(dir, name), text);
   return { dir, files: files.map(([name]) => path.join(dir, name)) };
 }
+
+// ---------------------------------------------------------------------------------------
+// A load for measuring the build: many short-lived processes on one host with Sysmon and
+// Security auditing, PIDs reused every 10,000 processes.
+
+export const LOAD_HOST = 'LOAD-01.corp.local';
+
+export interface LoadFiles {
+  files: string[];
+  /** Process start, exit and network records written. */
+  events: number;
+}
+
+const LOAD_IMAGES = ['cmd.exe', 'conhost.exe', 'powershell.exe', 'svchost.exe', 'rundll32.exe', 'notepad.exe', 'whoami.exe'];
+
+/**
+ * Writes `processes` process starts (Sysmon 1 and 4688 each), their exits (Sysmon 5 and
+ * 4689) 20 s later for nine in ten, and a Sysmon 3 for one in ten, 50 ms apart. Each
+ * process's parent is one of the 50 before it, so the tree is deep and PIDs recur.
+ */
+export async function writeProcessLoad(dir: string, processes: number): Promise<LoadFiles> {
+  await mkdir(dir, { recursive: true });
+  const base = Date.parse('2024-07-01T08:00:00.000Z');
+  const at = (millis: number) => new Date(base + millis).toISOString();
+  const pidOf = (index: number) => 1000 + ((index * 4) % 40_000);
+  const guidOf = (index: number) =>
+    `{6a2f0c11-${(index >>> 16).toString(16).padStart(4, '0')}-${(index & 0xffff).toString(16).padStart(4, '0')}-0000-000000000b00}`;
+  const sysmon: string[] = [];
+  const security: string[] = [];
+  let events = 0;
+  for (let index = 0; index < processes; index++) {
+    const parent = index === 0 ? null : Math.max(0, index - 1 - ((index * 7) % 50));
+    const name = LOAD_IMAGES[index % LOAD_IMAGES.length]!;
+    const image = `C:\\Windows\\System32\\${name}`;
+    const parentImage =
+      parent === null ? 'C:\\Windows\\explorer.exe' : `C:\\Windows\\System32\\${LOAD_IMAGES[parent % LOAD_IMAGES.length]}`;
+    const start = index * 50;
+    const pid = pidOf(index);
+    const parentPid = parent === null ? 900 : pidOf(parent);
+    sysmon.push(
+      sysmonCreate({
+        host: LOAD_HOST,
+        time: at(start),
+        guid: guidOf(index),
+        pid,
+        image,
+        commandLine: `${name} /task ${index}`,
+        parentGuid: parent === null ? '{6a2f0c11-ffff-ffff-0000-000000000b00}' : guidOf(parent),
+        parentPid,
+        parentImage,
+      }),
+    );
+    security.push(
+      securityCreate({ host: LOAD_HOST, time: at(start + 3), pid, image, commandLine: `${name} /task ${index}`, parentPid, parentImage }),
+    );
+    events += 2;
+    if (index % 10 === 3) {
+      sysmon.push(
+        sysmonNetwork({ host: LOAD_HOST, time: at(start + 20), guid: guidOf(index), pid, image, destination: '192.0.2.10', port: 443 }),
+      );
+      events += 1;
+    }
+    if (index % 10 !== 0) {
+      sysmon.push(sysmonExit({ host: LOAD_HOST, time: at(start + 20_000), guid: guidOf(index), pid, image }));
+      security.push(securityExit({ host: LOAD_HOST, time: at(start + 20_002), pid, image }));
+      events += 2;
+    }
+  }
+  const files = [path.join(dir, 'load-sysmon.jsonl'), path.join(dir, 'load-security.jsonl')];
+  await writeFile(files[0]!, `${sysmon.join('\n')}\n`);
+  await writeFile(files[1]!, `${security.join('\n')}\n`);
+  return { files, events };
+}

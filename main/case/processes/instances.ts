@@ -51,10 +51,10 @@ export async function buildInstances(connection: DuckDBConnection): Promise<void
 }
 
 /**
- * Attaches Sysmon 5 and Security 4689 exits: by ProcessGuid where the exit has one and
- * an instance carries it, else to the instance of the same host and PID that started
- * last before the exit (PIDs are reused, so the latest earlier start is the one).
- * An exit that matches no instance is left out: the process's start is unknown.
+ * Attaches Sysmon 5 and Security 4689 exits by ProcessGuid where the exit has one and an
+ * instance carries it. Other exits go to the instance of the same host and PID that
+ * started last before the exit, because PIDs are reused. An exit that matches no
+ * instance is left out, since the start of its process is unknown.
  */
 export async function attachExits(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
@@ -68,12 +68,17 @@ export async function attachExits(connection: DuckDBConnection): Promise<void> {
       WHERE coalesce(start_us, seen_us) IS NOT NULL
     ),
     rest AS (
-      SELECT x.* FROM process_exits x WHERE x.event_id NOT IN (SELECT event_id FROM by_guid)
+      SELECT x.* FROM process_exits x ANTI JOIN by_guid g ON g.event_id = x.event_id
+    ),
+    -- A join ranked by start rather than an ASOF join: inside the build's transaction, DuckDB
+    -- from @duckdb/node-api 1.5.6 took 50 s for an ASOF join of 90,000 exits that this does in 0.2 s.
+    latest AS (
+      SELECT x.event_id, x.source, x.guid AS exit_guid, k.instance_id, k.guid AS instance_guid
+      FROM rest x JOIN keyed k ON x.host = k.host AND x.pid = k.pid AND x.ts_us >= k.key_us
+      QUALIFY row_number() OVER (PARTITION BY x.event_id ORDER BY k.key_us DESC, k.instance_id DESC) = 1
     ),
     by_pid AS (
-      SELECT x.event_id, x.source, k.instance_id
-      FROM rest x ASOF JOIN keyed k ON x.host = k.host AND x.pid = k.pid AND x.ts_us >= k.key_us
-      WHERE x.guid IS NULL OR k.guid IS NULL
+      SELECT event_id, source, instance_id FROM latest WHERE exit_guid IS NULL OR instance_guid IS NULL
     )
     SELECT * FROM by_guid UNION ALL SELECT * FROM by_pid`);
   await connection.run(`
@@ -88,8 +93,9 @@ export async function attachExits(connection: DuckDBConnection): Promise<void> {
 
 /**
  * Sets each instance's lifetime, the window in which a PID-only event on its host
- * belongs to it: from its start (or the end of the previous process with that PID)
- * to its exit plus a second (or the next start with that PID). Open ends are null.
+ * belongs to it. The window opens at its start, else at the end of the previous
+ * process with that PID. It closes a second after its exit, else at the next start
+ * with that PID. Open ends are null.
  */
 export async function setLifetimes(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
