@@ -6,7 +6,7 @@ import type { TimelineRow } from '../../../shared/events.ts';
 import type { ProcessSighting, ProcessSource } from '../../../shared/processes.ts';
 import { formatMicrosIso } from '../../../shared/time.ts';
 import { ROW_SELECT, toTimelineRow } from '../timeline.ts';
-import { guidSql } from './sql-text.ts';
+import { guidSql, logHostSql } from './sql-text.ts';
 
 function isoOrNull(micros: unknown, nanos: unknown = 0): string | null {
   return micros === null || micros === undefined ? null : formatMicrosIso(BigInt(micros as bigint), Number(nanos ?? 0));
@@ -101,10 +101,10 @@ const ATTRIBUTED = `
   SELECT event_id FROM process_members WHERE instance_id = $1
   UNION
   SELECT e.event_id FROM events e, target t
-  WHERE t.guid IS NOT NULL AND e.source <> 'memory' AND e.host = t.host AND ${guidSql('e.process_guid')} = t.guid
+  WHERE t.guid IS NOT NULL AND e.source <> 'memory' AND ${logHostSql('e.host')} = t.host AND ${guidSql('e.process_guid')} = t.guid
   UNION
   SELECT e.event_id FROM events e, target t
-  WHERE t.placeholder IS NULL AND e.source <> 'memory' AND e.host = t.host AND e.process_pid = t.pid
+  WHERE t.placeholder IS NULL AND e.source <> 'memory' AND ${logHostSql('e.host')} = t.host AND e.process_pid = t.pid
     AND (${guidSql('e.process_guid')} IS NULL OR t.guid IS NULL) AND e.ts IS NOT NULL
     AND (t.life_from_us IS NULL OR epoch_us(e.ts) >= t.life_from_us)
     AND (t.life_to_us IS NULL OR epoch_us(e.ts) < t.life_to_us)

@@ -4,7 +4,7 @@
 // in the tree with a flag rather than being lost.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { baseNameSql, guidSql, MICROS_PER_SECOND } from './sql-text.ts';
+import { baseNameSql, guidSql, logHostSql, MICROS_PER_SECOND } from './sql-text.ts';
 
 /**
  * Creates `process_memory_owners` (host, pid, instance_id): the memory process that
@@ -21,10 +21,16 @@ export async function buildMemoryOwners(connection: DuckDBConnection): Promise<v
     ) WHERE rank = 1`);
 }
 
-/** Network events of processes with their host as the process index sees it (memory rows mapped). */
-export const NETWORK_EVENTS = `
-  SELECT e.event_id, coalesce(map.host, e.host) AS host, e.process_pid AS pid, ${guidSql('e.process_guid')} AS guid,
-    e.process_image AS image, epoch_us(e.ts) AS ts_us, CASE WHEN e.source = 'memory' THEN 'netscan' ELSE 'sysmon' END AS source
+/**
+ * Network events of processes, with their host as the process index sees it (memory
+ * rows mapped). `image` is the Sysmon image path; netscan names only the owner, cut to
+ * 14-15 characters, which becomes `name`.
+ */
+const NETWORK_EVENTS = `
+  SELECT e.event_id, CASE WHEN e.source = 'memory' THEN map.host ELSE ${logHostSql('e.host')} END AS host, e.process_pid AS pid,
+    ${guidSql('e.process_guid')} AS guid, CASE WHEN e.source = 'memory' THEN NULL ELSE e.process_image END AS image,
+    ${baseNameSql('e.process_image')} AS name, epoch_us(e.ts) AS ts_us,
+    CASE WHEN e.source = 'memory' THEN 'netscan' ELSE 'sysmon' END AS source
   FROM events e
   LEFT JOIN process_memory_plugins k ON e.source = 'memory' AND k.log = e.log
   LEFT JOIN process_host_map map ON e.source = 'memory' AND map.raw_host IS NOT DISTINCT FROM e.host
@@ -50,8 +56,8 @@ export async function addNetworkPlaceholders(connection: DuckDBConnection): Prom
     )
     SELECT n.*,
       CASE WHEN n.guid IS NOT NULL THEN concat('guid|', n.host, '|', n.guid)
-           ELSE concat('pid|', n.host, '|', n.pid, '|', lower(${baseNameSql('n.image')})) END AS group_key
-    FROM net n WHERE n.event_id NOT IN (SELECT event_id FROM owned)`);
+           ELSE concat('pid|', n.host, '|', n.pid, '|', lower(n.name)) END AS group_key
+    FROM net n ANTI JOIN owned o ON o.event_id = n.event_id`);
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE process_network_groups AS
     SELECT group_key, (SELECT coalesce(max(instance_id), 0) FROM process_instances) + row_number() OVER (ORDER BY group_key) AS instance_id
@@ -60,7 +66,7 @@ export async function addNetworkPlaceholders(connection: DuckDBConnection): Prom
     INSERT INTO process_instances BY NAME
     SELECT g.instance_id, any_value(o.host) AS host, any_value(o.pid) AS pid, any_value(o.guid) AS guid,
       arg_min(o.image, o.event_id) FILTER (WHERE o.image IS NOT NULL) AS image,
-      coalesce(arg_min(${baseNameSql('o.image')}, o.event_id) FILTER (WHERE o.image IS NOT NULL), 'unknown') AS name,
+      coalesce(arg_min(o.name, o.event_id) FILTER (WHERE o.name IS NOT NULL), 'unknown') AS name,
       false AS start_floored, min(o.ts_us) AS seen_us, false AS in_memory, false AS created_in_logs,
       'network' AS placeholder, 0 AS child_count
     FROM process_network_orphans o JOIN process_network_groups g USING (group_key) GROUP BY g.instance_id`);

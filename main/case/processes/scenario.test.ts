@@ -1,10 +1,12 @@
 // One workstation seen by Sysmon, Security auditing and a memory image, written by the
 // project's fixture generator: merges, parents, flags and details across the sources.
 
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessNode } from '../../../shared/processes.ts';
-import { importEvidence, newTestCase, SCENARIO_GUIDS, SCENARIO_HOST, type TestCase, writeScenario } from './fixtures.ts';
+import { importEvidence, newTestCase, SCENARIO_GUIDS, SCENARIO_HOST, sysmonCreate, type TestCase, writeScenario } from './fixtures.ts';
+import { UNKNOWN_HOST } from './sql-text.ts';
 
 const open: TestCase[] = [];
 
@@ -86,6 +88,8 @@ describe('process scenario over Sysmon, Security and memory', () => {
     expect(codes(only(tree, 7000))).toEqual(['multiple_lsass', 'unusual_parent']);
     expect(codes(only(tree, 640))).toEqual(['multiple_lsass']);
     expect(codes(only(tree, 6666))).toEqual(['network_without_process']);
+    expect(only(tree, 6666).name).toBe('ghost.exe');
+    expect(only(tree, 6666).image).toBeNull();
     for (const pid of [4, 500, 3000, 4100, 5200]) expect(codes(only(tree, pid)), `PID ${pid}`).toEqual([]);
 
     const powershell = only(tree, 4200);
@@ -157,5 +161,30 @@ describe('process scenario over Sysmon, Security and memory', () => {
     const { backend } = await scenarioCase();
     await expect(backend.processTree('nowhere')).rejects.toThrow(`host "nowhere" not found: known hosts are ${SCENARIO_HOST}`);
     await expect(backend.processDetail(999_999)).rejects.toThrow(/process instance 999999 not found/);
+  });
+});
+
+describe('records without a computer name', () => {
+  it('groups them under the unknown host', async () => {
+    const testCase = await newTestCase();
+    open.push(testCase);
+    const event = JSON.parse(
+      sysmonCreate({
+        host: 'x',
+        time: '2024-05-02T09:00:00.000Z',
+        guid: '{5770385f-0000-0000-0000-000000000001}',
+        pid: 10,
+        image: 'C:\\a.exe',
+      }),
+    ) as { Event: { System: Record<string, unknown> } };
+    delete event.Event.System.Computer;
+    const file = path.join(testCase.dir, 'no-computer.jsonl');
+    await writeFile(file, `${JSON.stringify(event)}\n`);
+    await importEvidence(testCase.backend, [file]);
+    expect(await testCase.backend.processHosts()).toEqual([{ host: UNKNOWN_HOST, processes: 1, flagged: 0 }]);
+    const [only] = await testCase.backend.processTree(UNKNOWN_HOST);
+    expect(only!.pid).toBe(10);
+    const detail = await testCase.backend.processDetail(only!.id);
+    expect(detail.eventIds).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { kindOfPlugin } from '../../formats/volatility/schemas.ts';
-import { baseNameSql, guidSql } from './sql-text.ts';
+import { baseNameSql, guidSql, logHostSql } from './sql-text.ts';
 
 /** Memory plugins whose rows are process sightings. */
 export const MEMORY_PROCESS_PLUGINS = ['pslist', 'psscan', 'pstree'] as const;
@@ -80,7 +80,7 @@ async function buildStarts(connection: DuckDBConnection): Promise<void> {
     SELECT
       e.event_id,
       e.host AS raw_host,
-      e.host,
+      CASE WHEN e.source = 'memory' THEN e.host ELSE ${logHostSql('e.host')} END AS host,
       e.sighting_source AS source,
       e.process_pid AS pid,
       e.parent_pid AS ppid,
@@ -112,7 +112,7 @@ async function buildStarts(connection: DuckDBConnection): Promise<void> {
 async function buildExits(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE process_exits AS
-    SELECT e.event_id, e.host,
+    SELECT e.event_id, ${logHostSql('e.host')} AS host,
       CASE WHEN e.event_code = '5' THEN 'sysmon' ELSE 'security' END AS source,
       e.process_pid AS pid, ${guidSql('e.process_guid')} AS guid, ${baseNameSql('e.process_image')} AS name, epoch_us(e.ts) AS ts_us
     FROM events e

@@ -17,6 +17,14 @@ export function baseNameSql(path: string): string {
   return `regexp_replace(${path}, ${sqlString('^.*[\\\\/]')}, '')`;
 }
 
+/** Host of log records that name no computer. */
+export const UNKNOWN_HOST = 'unknown host';
+
+/** The host of a Sysmon or Security record, with UNKNOWN_HOST for none, so that grouping and joins by host work. */
+export function logHostSql(host: string): string {
+  return `coalesce(${host}, ${sqlString(UNKNOWN_HOST)})`;
+}
+
 /** A process GUID in lowercase, or null for none: Sysmon writes all zeros for a process it could not identify. */
 export function guidSql(guid: string): string {
   return `nullif(lower(${guid}), '{00000000-0000-0000-0000-000000000000}')`;
