@@ -6,6 +6,7 @@ import type { ProcessNode } from '../../../shared/processes.ts';
 import { corpusFile, corpusSkipReason, hasCorpus } from '../../../test/paths.ts';
 import { CaseStore } from '../store.ts';
 import { importEvidence, newTestCase } from './fixtures.ts';
+import { MEMORY_HOST } from './hosts.ts';
 
 /** Corpus files with process creation records (see the corpus's GROUND_TRUTH.md and PROVENANCE.md). */
 const PROCESS_EVIDENCE = [
@@ -195,6 +196,33 @@ describe.skipIf(!hasCorpus)('process trees of the corpus', () => {
         counts.set(node.parentId, (counts.get(node.parentId) ?? 0) + 1);
       }
       for (const node of tree) expect(node.childCount, `children of ${node.id} on ${host}`).toBe(counts.get(node.id) ?? 0);
+    }
+  });
+});
+
+describe.skipIf(!hasCorpus)('process tree of a corpus memory image', () => {
+  it('merges pslist and pstree rows into one node each', async () => {
+    const { backend } = await newTestCase();
+    try {
+      const folder = 'volatility/vol3-text/ram-image';
+      const progress = await importEvidence(backend, [corpusFile(`${folder}/pslist.txt`), corpusFile(`${folder}/pstree.txt`)]);
+      const rows = progress.files.map((file) => file.records);
+      expect(rows).toEqual([203, 203]);
+      expect(await backend.processHosts()).toEqual([{ host: MEMORY_HOST, processes: 203, flagged: expect.any(Number) }]);
+      const tree = await backend.processTree(MEMORY_HOST);
+      const byId = new Map(tree.map((node) => [node.id, node]));
+      for (const node of tree) {
+        expect(node.sources, `${node.name} (pid ${node.pid})`).toEqual(['pslist', 'pstree']);
+        if (node.parentId === null) continue;
+        const parent = byId.get(node.parentId)!;
+        expect(parent.pid, `parent of ${node.name} (pid ${node.pid})`).toBe(node.ppid);
+        expect(micros(parent.start)!).toBeLessThanOrEqual(micros(node.start)!);
+      }
+      const lsass = tree.find((node) => node.name === 'lsass.exe')!;
+      expect(byId.get(lsass.parentId!)!.name).toBe('wininit.exe');
+      expect(lsass.flags).toEqual([]);
+    } finally {
+      await backend.close();
     }
   });
 });
