@@ -39,13 +39,14 @@ export function bootHost(world: World, host: Host): void {
   host.systemLogon = logon(SYSTEM_ACCOUNT, 0x3e7n);
   host.localService = logon(LOCAL_SERVICE, 0x3e5n);
   host.networkService = logon(NETWORK_SERVICE, 0x3e4n);
-  const at = (seconds: number) => bootAt + seconds * 1_000_000 + random.int(0, 999_999);
+  // System starts at the boot instant; everything after it some microseconds into its second.
+  const at = (seconds: number) => bootAt + seconds * 1_000_000 + (seconds === 0 ? 0 : random.int(0, 999_999));
   const boot = (
     parent: Proc | null,
     image: string,
     commandLine: string,
     seconds: number,
-    extra: { logon?: Logon; ppid?: number; session?: number | null; pid?: number } = {},
+    extra: { logon?: Logon; ppid?: number; pid?: number } = {},
   ) =>
     world.bootProcess(host, {
       parent,
@@ -53,8 +54,8 @@ export function bootHost(world: World, host: Host): void {
       commandLine,
       at: at(seconds),
       logon: extra.logon ?? host.systemLogon,
+      pid: extra.pid ?? bootPid(host, seconds),
       ...(extra.ppid !== undefined ? { ppid: extra.ppid } : {}),
-      ...(extra.pid !== undefined ? { pid: extra.pid } : {}),
     });
   const system = boot(null, 'System', '', 0, { pid: 4 });
   host.known.system = system;
@@ -62,8 +63,8 @@ export function bootHost(world: World, host: Host): void {
   const smss = boot(system, `${SYSTEM32}\\smss.exe`, '\\SystemRoot\\System32\\smss.exe', 1);
   // The session manager copies that start csrss, wininit and winlogon exit at once, so
   // those processes name a parent PID that no longer exists, as on a real system.
-  const goneSession0 = host.allocatePid();
-  const goneSession1 = host.allocatePid();
+  const goneSession0 = host.allocatePid(300, 640);
+  const goneSession1 = host.allocatePid(300, 640);
   boot(
     null,
     `${SYSTEM32}\\csrss.exe`,
@@ -108,6 +109,14 @@ export function bootHost(world: World, host: Host): void {
   host.known.sysmon = boot(services, 'C:\\Windows\\Sysmon64.exe', 'C:\\Windows\\Sysmon64.exe', seconds++);
   if (host.role === 'dc') host.known.dns = boot(services, `${SYSTEM32}\\dns.exe`, `${SYSTEM32}\\dns.exe`, seconds++);
   listen(world, host);
+}
+
+/** PIDs by boot stage: the earlier a process starts, the lower the PID Windows gives it. */
+function bootPid(host: Host, seconds: number): number {
+  if (seconds === 0) return host.allocatePid(60, 200);
+  if (seconds < 3) return host.allocatePid(300, 640);
+  if (seconds < 8) return host.allocatePid(400, 1100);
+  return host.allocatePid(1000, 4000);
 }
 
 /** Opens a workstation's console session before the logged period: winlogon, userinit (gone) and explorer. */

@@ -92,10 +92,13 @@ export class Host {
     return this.nextLogonId;
   }
 
-  /** A free PID: a multiple of 4 that no live process and no answer-key process uses. */
-  allocatePid(): number {
+  /**
+   * A free PID: a multiple of 4 from `min` to `max` that no live process and no answer-key
+   * process uses. Boot processes take low ranges, as Windows hands them out at startup.
+   */
+  allocatePid(min = 1000, max = 14000): number {
     for (;;) {
-      const pid = this.random.int(100, 3500) * 4;
+      const pid = this.random.int(min / 4, max / 4) * 4;
       if (!this.live.has(pid) && !this.reserved.has(pid)) return pid;
     }
   }
