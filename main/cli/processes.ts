@@ -23,13 +23,13 @@ export function registerProcesses(program: Command, setExit: (code: number) => v
     .action(async (options: ProcessesOptions) => setExit(await runProcesses(options)));
 }
 
-/** One line of the tree: `name (pid N) start  [sources] !flag-codes`, indented two spaces per level. */
+/** Formats one line of the tree: `name (pid N) start  [sources] !flag-codes`, indented two spaces per level. */
 export function treeLine(node: ProcessNode, depth: number): string {
   const flags = node.flags.map((flag) => ` !${flag.code}`).join('');
   return `${'  '.repeat(depth)}${node.name} (pid ${node.pid ?? '?'}) ${node.start ?? '-'}  [${node.sources.join(',')}]${flags}`;
 }
 
-/** The tree lines of one host's nodes, which come parents first. */
+/** Formats the tree lines of one host's nodes, which come parents first. */
 export function treeLines(nodes: ProcessNode[]): string[] {
   const depths = new Map<number, number>();
   return nodes.map((node) => {

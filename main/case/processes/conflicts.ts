@@ -57,7 +57,7 @@ function firstPerSource<T>(sightings: ProcessSighting[], value: (sighting: Proce
   return out;
 }
 
-/** One sentence per disagreement between two sources' sightings. */
+/** Describes each disagreement between two sources' sightings in one sentence. */
 export function findConflicts(sightings: ProcessSighting[]): string[] {
   const conflicts: string[] = [];
   const starts = firstPerSource(sightings, (sighting) => sighting.start);

@@ -17,10 +17,11 @@ function numberOrNull(value: unknown): number | null {
 }
 
 /**
- * The sightings of an instance. Start records give one sighting each; an exit record
- * sets the end of its source's sighting, or stands alone when that source saw no start;
- * a parent reference (the process named as parent by a child's Sysmon 1) and the
- * network events of a placeholder give one sighting for their first record.
+ * Reads the sightings of an instance. Each start record gives one sighting. An exit
+ * record sets the end of its source's sighting, or becomes a sighting of its own when
+ * that source saw no start. A parent reference (the process a child's Sysmon 1 names
+ * as parent) and the network events of a placeholder give one sighting for their
+ * first record.
  */
 export async function readSightings(connection: DuckDBConnection, instanceId: number): Promise<ProcessSighting[]> {
   const reader = await connection.runAndReadAll(
@@ -89,10 +90,11 @@ export async function readSightings(connection: DuckDBConnection, instanceId: nu
 }
 
 /**
- * Events attributed to an instance: its own records, events with its ProcessGuid,
- * log events without a GUID (or of an instance without one) with its PID on its host
- * within its lifetime, and memory rows of its PID when it owns them. Placeholders
- * get only their own records and GUID matches, since their lifetime is unknown.
+ * Events attributed to an instance: its own records and the events with its
+ * ProcessGuid. Log events without a GUID, or any log event of an instance without
+ * one, count when they have its PID on its host within its lifetime. Memory rows of
+ * its PID count when it owns them. Placeholders get only their own records and GUID
+ * matches, since their lifetime is unknown.
  */
 const ATTRIBUTED = `
   WITH target AS (SELECT * FROM process_instances WHERE instance_id = $1),

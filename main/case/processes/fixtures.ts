@@ -509,6 +509,7 @@ export async function writeProcessLoad(dir: string, processes: number): Promise<
   const sysmon: string[] = [];
   const security: string[] = [];
   let events = 0;
+
   for (let index = 0; index < processes; index++) {
     const parent = index === 0 ? null : Math.max(0, index - 1 - ((index * 7) % 50));
     const name = LOAD_IMAGES[index % LOAD_IMAGES.length]!;
@@ -518,6 +519,7 @@ export async function writeProcessLoad(dir: string, processes: number): Promise<
     const start = index * 50;
     const pid = pidOf(index);
     const parentPid = parent === null ? 900 : pidOf(parent);
+
     sysmon.push(
       sysmonCreate({
         host: LOAD_HOST,
@@ -535,6 +537,7 @@ export async function writeProcessLoad(dir: string, processes: number): Promise<
       securityCreate({ host: LOAD_HOST, time: at(start + 3), pid, image, commandLine: `${name} /task ${index}`, parentPid, parentImage }),
     );
     events += 2;
+
     if (index % 10 === 3) {
       sysmon.push(
         sysmonNetwork({ host: LOAD_HOST, time: at(start + 20), guid: guidOf(index), pid, image, destination: '192.0.2.10', port: 443 }),
@@ -547,6 +550,7 @@ export async function writeProcessLoad(dir: string, processes: number): Promise<
       events += 2;
     }
   }
+
   const files = [path.join(dir, 'load-sysmon.jsonl'), path.join(dir, 'load-security.jsonl')];
   await writeFile(files[0]!, `${sysmon.join('\n')}\n`);
   await writeFile(files[1]!, `${security.join('\n')}\n`);

@@ -1,6 +1,6 @@
-// Which host memory processes belong to. Sysmon and Security events name their host
-// (the FQDN in `Computer`), but Volatility output does not, and the importer stores
-// memory rows with the host it was given, which today is none.
+// Assigns memory processes to a host. Sysmon and Security events name their host (the
+// FQDN in `Computer`), but Volatility output does not. The importer stores memory rows
+// with the host it was given, and today it is given none.
 //
 // The rule: a memory host name that equals a log host, or that host's first DNS label,
 // is that log host. Otherwise, when exactly one log host has a process start that a
@@ -26,8 +26,8 @@ export interface HostAgreement {
 /** Chooses the host for the memory processes stored with host `memoryHost` (null when the import knew none). */
 export function chooseMemoryHost(memoryHost: string | null, logHosts: string[], agreements: HostAgreement[]): string {
   if (memoryHost !== null) {
-    const wanted = memoryHost.toLowerCase();
-    const named = logHosts.find((host) => host.toLowerCase() === wanted || host.toLowerCase().split('.')[0] === wanted);
+    const target = memoryHost.toLowerCase();
+    const named = logHosts.find((host) => host.toLowerCase() === target || host.toLowerCase().split('.')[0] === target);
     if (named) return named;
   }
   const agreeing = agreements.filter((agreement) => agreement.processes > 0);

@@ -29,7 +29,7 @@ export class ProcessIndex {
     return result;
   }
 
-  /** The connection with current process tables, built on first use and after the case data changed. */
+  /** Returns the connection with current process tables, building them on first use and after the case data changed. */
   private async ready(): Promise<DuckDBConnection> {
     const version = this.store.currentDataVersion;
     this.connection ??= await this.store.connect();
@@ -70,7 +70,7 @@ export class ProcessIndex {
     });
   }
 
-  /** Every instance of one host, parents before children, roots and siblings by start time. */
+  /** Returns every instance of one host, parents before children, roots and siblings by start time. */
   async tree(host: string): Promise<ProcessNode[]> {
     return this.exclusive(async () => {
       const connection = await this.ready();

@@ -22,8 +22,8 @@ export async function buildMemoryOwners(connection: DuckDBConnection): Promise<v
 }
 
 /**
- * Network events of processes, with their host as the process index sees it (memory
- * rows mapped). `image` is the Sysmon image path; netscan names only the owner, cut to
+ * Network events of processes, with the host the process index uses (memory rows
+ * mapped). `image` is the Sysmon image path; netscan names only the owner, cut to
  * 14-15 characters, which becomes `name`.
  */
 const NETWORK_EVENTS = `

@@ -3,7 +3,7 @@
 
 export const MICROS_PER_SECOND = 1_000_000;
 
-/** A JavaScript string as a SQL string literal. DuckDB reads backslashes in literals as plain characters. */
+/** Returns a JavaScript string as a SQL string literal. DuckDB reads backslashes in literals as plain characters. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
@@ -12,7 +12,7 @@ export function sqlList(values: readonly string[]): string {
   return `(${values.map(sqlString).join(', ')})`;
 }
 
-/** The last component of a Windows or POSIX path. */
+/** Returns the last component of a Windows or POSIX path. */
 export function baseNameSql(path: string): string {
   return `regexp_replace(${path}, ${sqlString('^.*[\\\\/]')}, '')`;
 }
@@ -20,12 +20,12 @@ export function baseNameSql(path: string): string {
 /** Host of log records that name no computer. */
 export const UNKNOWN_HOST = 'unknown host';
 
-/** The host of a Sysmon or Security record, with UNKNOWN_HOST for none, so that grouping and joins by host work. */
+/** Returns the host of a Sysmon or Security record, or UNKNOWN_HOST for none, so that grouping and joins by host work. */
 export function logHostSql(host: string): string {
   return `coalesce(${host}, ${sqlString(UNKNOWN_HOST)})`;
 }
 
-/** A process GUID in lowercase, or null for none: Sysmon writes all zeros for a process it could not identify. */
+/** Returns a process GUID in lowercase, or null for none. Sysmon writes all zeros for a process it could not identify. */
 export function guidSql(guid: string): string {
   return `nullif(lower(${guid}), '{00000000-0000-0000-0000-000000000000}')`;
 }
@@ -36,7 +36,7 @@ export function floorSecondSql(micros: string): string {
 }
 
 /**
- * Whether a memory process name (EPROCESS.ImageFileName, cut to 14 or 15 characters)
+ * Tests whether a memory process name (EPROCESS.ImageFileName, cut to 14 or 15 characters)
  * names the same image as a log's base name: a case-insensitive prefix when the
  * memory name has the cut length, else equal ignoring case.
  */
@@ -46,7 +46,7 @@ export function memoryNameMatchesSql(memoryName: string, logName: string): strin
 }
 
 /**
- * The folder of an image path, lowercase and without drive or NT prefixes, so that
+ * Returns the folder of an image path, lowercase and without drive or NT prefixes, so that
  * `C:\Windows\System32\x.exe`, `\SystemRoot\System32\x.exe`, `\??\C:\Windows\system32\x.exe`
  * and `\Device\HarddiskVolume2\Windows\System32\x.exe` all give `\windows\system32`.
  */
@@ -59,12 +59,12 @@ export function imageFolderSql(image: string): string {
   return `regexp_replace(${path}, ${sqlString('\\\\[^\\\\]*$')}, '')`;
 }
 
-/** An ISO 8601 UTC text for epoch microseconds, to the second, for flag explanations. */
+/** Formats epoch microseconds as ISO 8601 UTC to the second, for flag explanations. */
 export function isoSecondSql(micros: string): string {
   return `strftime(make_timestamp(${micros}), '%Y-%m-%dT%H:%M:%SZ')`;
 }
 
-/** An ISO 8601 UTC text for epoch microseconds, to the millisecond. */
+/** Formats epoch microseconds as ISO 8601 UTC to the millisecond. */
 export function isoMillisSql(micros: string): string {
   return `strftime(make_timestamp(${micros}), '%Y-%m-%dT%H:%M:%S.%gZ')`;
 }
