@@ -318,7 +318,7 @@ function unlock(world: World, host: Host, at: number): void {
   world.logon(host, at, { account: host.console.account, type: 7, session: 1 });
 }
 
-/** A workstation opens an SMB session on this server or domain controller with Kerberos. */
+/** Opens an SMB session from a workstation on this server or domain controller, authenticated with Kerberos. */
 function networkLogon(world: World, host: Host, at: number): void {
   const random = world.random;
   const clients = world.hosts.filter((candidate) => candidate.role === 'workstation' && candidate.console);

@@ -93,7 +93,7 @@ export class Host {
   }
 
   /**
-   * A free PID: a multiple of 4 from `min` to `max` that no live process and no answer-key
+   * Returns a free PID: a multiple of 4 from `min` to `max` that no live process and no answer-key
    * process uses. Boot processes take low ranges, as Windows hands them out at startup.
    */
   allocatePid(min = 1000, max = 14000): number {

@@ -136,6 +136,22 @@ const PORT_NAMES: Record<number, string> = {
   3389: 'ms-wbt-server',
 };
 
+/** TokenElevationType of 4688: %%1936 full token (no split), %%1937 elevated, %%1938 limited. */
+const TOKEN_ELEVATION: Record<Integrity, string> = { System: '%%1936', High: '%%1937', Medium: '%%1938', Low: '%%1938' };
+
+/** LogonProcessName as 4624 writes it, trailing spaces included. */
+function logonProcessName(type: number, authenticationPackage: string): string {
+  if (type === 3) return authenticationPackage === 'Kerberos' ? 'Kerberos' : 'NtLmSsp ';
+  if (type === 5) return 'Advapi  ';
+  return 'User32 ';
+}
+
+/** IpPort of 4624: the client port for network logons when known, `-` otherwise, `0` for local logons. */
+function sourcePortText(port: number | undefined, network: boolean): string {
+  if (port !== undefined) return String(port);
+  return network ? '-' : '0';
+}
+
 type Task = (time: number) => void;
 
 export class World {
@@ -259,7 +275,9 @@ export class World {
 
   private evtxRef(host: Host, log: LogName, time: number, step: string | undefined): EvidenceRef | undefined {
     if (!step) return undefined;
-    const clearedAt = log === 'security' ? host.securityClearedAt : log === 'system' ? host.systemClearedAt : null;
+    let clearedAt: number | null = null;
+    if (log === 'security') clearedAt = host.securityClearedAt;
+    if (log === 'system') clearedAt = host.systemClearedAt;
     if (clearedAt !== null && time < clearedAt) return undefined;
     return newRef(host.logs[log].evidence);
   }
@@ -381,7 +399,7 @@ export class World {
     const creator = this.subject(host, parent.logon);
     const sameAccount = parent.logon.account.sid === logon.account.sid;
     const target = sameAccount ? null : this.subject(host, logon);
-    const elevation = proc.integrity === 'System' ? '%%1936' : proc.integrity === 'High' ? '%%1937' : '%%1938';
+    const elevation = TOKEN_ELEVATION[proc.integrity];
     const securityRef = this.evtxRef(host, 'security', at, options.step);
     host.logs.security.add(
       at,
@@ -551,7 +569,7 @@ export class World {
           : '-';
     const processId =
       processName === '-' ? 0n : BigInt(processName.endsWith('services.exe') ? host.known.services!.pid : host.known.winlogonHost!.pid);
-    const logonProcess = network ? (pkg === 'Kerberos' ? 'Kerberos' : 'NtLmSsp ') : options.type === 5 ? 'Advapi  ' : 'User32 ';
+    const logonProcess = logonProcessName(options.type, pkg);
     const ref = this.evtxRef(host, 'security', at, options.step);
     host.logs.security.add(
       at,
@@ -577,7 +595,7 @@ export class World {
         processId,
         processName,
         options.sourceIp ?? (network ? '-' : '127.0.0.1'),
-        options.sourcePort !== undefined ? String(options.sourcePort) : network ? '-' : '0',
+        sourcePortText(options.sourcePort, network),
         '%%1833',
         options.type === 10 ? '%%1843' : '-',
         '-',
@@ -588,7 +606,7 @@ export class World {
       ],
       ref,
     );
-    const who = accountText(options.account);
+    const accountName = accountText(options.account);
     this.keyEvent(
       ref,
       options.step,
@@ -596,7 +614,7 @@ export class World {
       host,
       'evtx',
       '4624',
-      options.description ?? `Logon type ${options.type} of ${who} from ${options.sourceIp ?? 'local'}`,
+      options.description ?? `Logon type ${options.type} of ${accountName} from ${options.sourceIp ?? 'local'}`,
     );
     if (options.privileged) {
       const privRef = this.evtxRef(host, 'security', at, options.step);
@@ -608,7 +626,7 @@ export class World {
         [s.sid, s.name, s.domain, s.logonId, PRIVILEGES],
         privRef,
       );
-      this.keyEvent(privRef, options.step, at, host, 'evtx', '4672', `Special privileges assigned to ${who}`);
+      this.keyEvent(privRef, options.step, at, host, 'evtx', '4672', `Special privileges assigned to ${accountName}`);
     }
     return logon;
   }

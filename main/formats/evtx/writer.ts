@@ -614,9 +614,9 @@ function applyDefect(file: Uint8Array, defect: EvtxDefect, chunkRecords: { id: b
 
 // ---- Chunk-at-a-time writing ----------------------------------------------------------
 
-/** Where a record written by EvtxChunkWriter sits, in the terms the EVTX reader reports. */
+/** Position of a record written by EvtxChunkWriter, in the terms the EVTX reader reports. */
 export interface RecordPlacement {
-  /** 0-based index of the chunk that holds the record. */
+  /** 0-based index of the chunk that contains the record. */
   chunk: number;
   recordId: bigint;
   /** Offset of the record from the start of the file. */
@@ -697,8 +697,8 @@ function encodeRecordWithin(chunk: ChunkState, record: WRecord, id: bigint, limi
  * Writes an EVTX file one record at a time and hands out each 64 KiB chunk as soon as it
  * is full, so a caller can stream a file of any size with one chunk in memory. Record
  * identifiers follow on from `firstRecordId` without gaps. Chunks come out in file order
- * from `takeChunks()`; `finish()` returns the last chunk and the file header, which
- * belongs at offset 0 once every chunk is written after it.
+ * from `takeChunks()`. `finish()` returns the last chunk and the file header, which goes
+ * at offset 0 once every chunk has been written after it.
  */
 export class EvtxChunkWriter {
   private chunk: ChunkState = newChunk();
@@ -720,7 +720,7 @@ export class EvtxChunkWriter {
     return this.nextId;
   }
 
-  /** Chunks started so far, the open one included when it holds a record. */
+  /** Chunks started so far, the open one included once it contains a record. */
   get chunkCount(): number {
     return this.chunkIndex + (this.chunk.records.length > 0 ? 1 : 0);
   }

@@ -1,6 +1,6 @@
-// Templates built from the event specs, the way Windows writes them: the System element
-// takes every per-record value (EventID, Version, Level, Task, Opcode, Keywords, times,
-// record id, execution ids, channel, computer, user) as a substitution, and each EventData
+// Templates built from the event specs the way Windows writes them. The System element
+// takes every per-record value as a substitution: EventID, Version, Level, Task, Opcode,
+// Keywords, times, record id, execution ids, channel, computer and user. Each EventData
 // or UserData field is one more substitution with the field's value type.
 
 import { createHash } from 'node:crypto';
@@ -29,7 +29,7 @@ const RECORD_ID_INDEX = 7;
 
 const cache = new Map<string, WTemplate>();
 
-/** A GUID derived from the spec key, so the same spec always gets the same template GUID. */
+/** Derives the template GUID from the spec key, so a spec gets the same GUID in every run. */
 function templateGuid(key: string): string {
   const h = createHash('sha256').update(`casebook-scenario-template:${key}`).digest('hex').toUpperCase();
   return `{${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}}`;
@@ -170,7 +170,7 @@ function fieldValue(type: FieldType, value: FieldValue, name: string): WValue {
 const NO_RECORD_ID = v.uint64(0n);
 
 /**
- * Builds the substitution values of one record. `data` holds one value per spec field (and
+ * Builds the substitution values of one record. `data` contains one value per spec field (and
  * the Binary bytes last when the spec has them); the record id slot is filled by `setRecordId`.
  */
 export function recordValues(spec: EventSpec, system: SystemValues, data: FieldValue[]): WValue[] {
