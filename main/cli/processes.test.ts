@@ -1,14 +1,17 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProcessNode } from '../../shared/processes.ts';
 import { importEvidence, newTestCase, SCENARIO_HOST, writeScenario } from '../case/processes/fixtures.ts';
 import { main } from './main.ts';
 
 let casePath = '';
+let caseDir = '';
 
 beforeAll(async () => {
   const testCase = await newTestCase();
   casePath = testCase.casePath;
+  caseDir = testCase.dir;
   try {
     const scenario = await writeScenario(path.join(testCase.dir, 'evidence'));
     await importEvidence(testCase.backend, scenario.files);
@@ -19,6 +22,10 @@ beforeAll(async () => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await rm(caseDir, { recursive: true, force: true });
 });
 
 /** Runs the CLI and returns its exit code and what it wrote. */

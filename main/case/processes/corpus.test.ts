@@ -1,11 +1,12 @@
 // Process trees of the public corpus: EVTX files and OTRF exports with Sysmon 1 and
 // Security 4688. Every parent link is checked against the raw records in the case.
 
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessNode } from '../../../shared/processes.ts';
 import { corpusFile, corpusSkipReason, hasCorpus } from '../../../test/paths.ts';
 import { CaseStore } from '../store.ts';
-import { importEvidence, newTestCase } from './fixtures.ts';
+import { importEvidence, newTestCase, removeTestCase } from './fixtures.ts';
 import { MEMORY_HOST } from './hosts.ts';
 
 /** Corpus files with process creation records (see the corpus's GROUND_TRUTH.md and PROVENANCE.md). */
@@ -108,7 +109,7 @@ describe.skipIf(!hasCorpus)('process trees of the corpus', () => {
   const trees = new Map<string, ProcessNode[]>();
 
   beforeAll(async () => {
-    const { backend, casePath } = await newTestCase();
+    const { backend, casePath, dir } = await newTestCase();
     try {
       const progress = await importEvidence(backend, PROCESS_EVIDENCE.map(corpusFile));
       expect(progress.state).toBe('done');
@@ -117,6 +118,7 @@ describe.skipIf(!hasCorpus)('process trees of the corpus', () => {
       await backend.close();
     }
     raw = await readRawStarts(casePath);
+    await rm(dir, { recursive: true, force: true });
   });
 
   afterAll(() => {
@@ -202,7 +204,8 @@ describe.skipIf(!hasCorpus)('process trees of the corpus', () => {
 
 describe.skipIf(!hasCorpus)('process tree of a corpus memory image', () => {
   it('merges pslist and pstree rows into one node each', async () => {
-    const { backend } = await newTestCase();
+    const testCase = await newTestCase();
+    const { backend } = testCase;
     try {
       const folder = 'volatility/vol3-text/ram-image';
       const progress = await importEvidence(backend, [corpusFile(`${folder}/pslist.txt`), corpusFile(`${folder}/pstree.txt`)]);
@@ -222,7 +225,7 @@ describe.skipIf(!hasCorpus)('process tree of a corpus memory image', () => {
       expect(byId.get(lsass.parentId!)!.name).toBe('wininit.exe');
       expect(lsass.flags).toEqual([]);
     } finally {
-      await backend.close();
+      await removeTestCase(testCase);
     }
   });
 });

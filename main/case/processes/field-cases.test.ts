@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fieldCase, fieldCasesSkipReason } from '../../../test/paths.ts';
-import { importEvidence, newTestCase, type TestCase } from './fixtures.ts';
+import { importEvidence, newTestCase, removeTestCase, type TestCase } from './fixtures.ts';
 
 const PSLIST = fieldCase('B23_vol3_pslist_truncated_names.txt');
 const SYSMON = fieldCase('B23_sysmon_eid1.jsonl');
@@ -14,7 +14,7 @@ if (!present) console.warn(`[skip] truncated memory names: ${fieldCasesSkipReaso
 const open: TestCase[] = [];
 
 afterEach(async () => {
-  while (open.length > 0) await open.pop()!.backend.close();
+  while (open.length > 0) await removeTestCase(open.pop()!);
 });
 
 describe.skipIf(!present)('memory names cut to 14-15 characters', () => {

@@ -3,7 +3,7 @@
 // (`{"Event": {"System": ..., "EventData": ...}}`); memory is Volatility 3 text as the
 // default renderer prints it after the saved command line.
 
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ImportProgress } from '../../../shared/api.ts';
@@ -22,6 +22,12 @@ export async function newTestCase(): Promise<TestCase> {
   const dir = await mkdtemp(path.join(tmpdir(), 'processes-'));
   const casePath = path.join(dir, 'case.duckdb');
   return { backend: await createBackend({ casePath }), dir, casePath };
+}
+
+/** Closes the case and deletes its temporary folder. */
+export async function removeTestCase(testCase: TestCase): Promise<void> {
+  await testCase.backend.close();
+  await rm(testCase.dir, { recursive: true, force: true });
 }
 
 /** Imports evidence paths and waits for the import to finish. */

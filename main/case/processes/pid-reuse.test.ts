@@ -8,6 +8,7 @@ import type { ProcessNode } from '../../../shared/processes.ts';
 import {
   importEvidence,
   newTestCase,
+  removeTestCase,
   securityCreate,
   securityExit,
   sysmonCreate,
@@ -20,7 +21,7 @@ const HOST = 'LAB-07.corp.local';
 const open: TestCase[] = [];
 
 afterEach(async () => {
-  while (open.length > 0) await open.pop()!.backend.close();
+  while (open.length > 0) await removeTestCase(open.pop()!);
 });
 
 function image(name: string): string {

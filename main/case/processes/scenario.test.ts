@@ -5,13 +5,22 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessNode } from '../../../shared/processes.ts';
-import { importEvidence, newTestCase, SCENARIO_GUIDS, SCENARIO_HOST, sysmonCreate, type TestCase, writeScenario } from './fixtures.ts';
+import {
+  importEvidence,
+  newTestCase,
+  removeTestCase,
+  SCENARIO_GUIDS,
+  SCENARIO_HOST,
+  sysmonCreate,
+  type TestCase,
+  writeScenario,
+} from './fixtures.ts';
 import { UNKNOWN_HOST } from './sql-text.ts';
 
 const open: TestCase[] = [];
 
 afterEach(async () => {
-  while (open.length > 0) await open.pop()!.backend.close();
+  while (open.length > 0) await removeTestCase(open.pop()!);
 });
 
 async function scenarioCase(): Promise<TestCase & { tree: ProcessNode[] }> {
