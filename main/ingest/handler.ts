@@ -79,8 +79,10 @@ export interface ImportSink {
   /**
    * Buffer one record for bulk writing. Returns true when the buffer is full: the
    * handler must then `await drain()` before adding more, which keeps memory flat.
+   * `event` may be a function that builds the event: it is called only if the record
+   * is stored, so a duplicate (by `identity`) costs no normalization.
    */
-  add(event: UnifiedEvent, typed?: TypedRow, identity?: RecordIdentity): boolean;
+  add(event: UnifiedEvent | (() => UnifiedEvent), typed?: TypedRow, identity?: RecordIdentity): boolean;
   /** Write the buffered records; resolves when the buffer has room again. */
   drain(): Promise<void>;
   issue(issue: ImportIssue): void;

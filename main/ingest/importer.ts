@@ -49,7 +49,7 @@ function describeStart(sample: Uint8Array): string {
 }
 
 interface BufferedRecord {
-  event: UnifiedEvent;
+  event: UnifiedEvent | (() => UnifiedEvent);
   typed?: TypedRow | undefined;
   identity?: RecordIdentity | undefined;
 }
@@ -85,7 +85,7 @@ class FileSink implements ImportSink {
     this.onRecords = onRecords;
   }
 
-  add(event: UnifiedEvent, typed?: TypedRow, identity?: RecordIdentity): boolean {
+  add(event: UnifiedEvent | (() => UnifiedEvent), typed?: TypedRow, identity?: RecordIdentity): boolean {
     this.buffer.push({ event, typed, identity });
     return this.buffer.length >= SINK_BATCH;
   }
@@ -105,7 +105,8 @@ class FileSink implements ImportSink {
           continue;
         }
       }
-      this.writer.add(this.evidenceId, item.event, item.typed, item.identity);
+      const event = typeof item.event === 'function' ? item.event() : item.event;
+      this.writer.add(this.evidenceId, event, item.typed, item.identity);
       stored += 1;
     }
     this.records += stored;

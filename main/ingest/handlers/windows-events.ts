@@ -36,15 +36,20 @@ export class WindowsEventStore {
 
   private async store(joined: JoinedEvent[]): Promise<void> {
     for (const { event, scriptBlock } of joined) {
-      const unified = normalizeWindows(event, scriptBlock ? { scriptBlock } : {});
       if (scriptBlock?.text !== undefined) {
         this.reassembled += 1;
         if (!scriptBlock.complete) this.incomplete += 1;
       }
-      if (event.recovered) unified.locator = `${unified.locator} recovered`;
-      for (const warning of event.warnings) this.sink.issue({ severity: 'warning', position: unified.locator, message: warning });
+      const locator = event.recovered ? `${event.locator} recovered` : event.locator;
+      for (const warning of event.warnings) this.sink.issue({ severity: 'warning', position: locator, message: warning });
+      // Normalized only when stored: a record that another copy of the log already brought is skipped before that.
+      const normalize = () => {
+        const unified = normalizeWindows(event, scriptBlock ? { scriptBlock } : {});
+        unified.locator = locator;
+        return unified;
+      };
       const identity = windowsRecordIdentity(event);
-      if (this.sink.add(unified, undefined, identity ? { ...identity, recovered: event.recovered } : undefined)) await this.sink.drain();
+      if (this.sink.add(normalize, undefined, identity ? { ...identity, recovered: event.recovered } : undefined)) await this.sink.drain();
     }
   }
 }
