@@ -1,7 +1,7 @@
-// Child process of the EVTX benchmark: parse one file twice with the Casebook EVTX
-// reader on worker threads (one per core, as the import does) and print one JSON line
+// Child process of the EVTX benchmark. It parses one file twice with the Casebook EVTX
+// reader on worker threads (one per core, as the import does) and prints one JSON line
 // with the record counts and both parse times, file reading excluded. The first pass
-// includes starting the workers (about 0.5 s each under tsx); the second runs warm.
+// includes starting the workers (about 0.5 s under tsx); the second runs warm.
 // Usage: node --import tsx bench/evtx-parse.ts FILE
 
 import { readFile } from 'node:fs/promises';

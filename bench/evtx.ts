@@ -65,7 +65,7 @@ async function largestCorpusFiles(count: number): Promise<string[]> {
     .map((entry) => entry.file);
 }
 
-/** The generated large log, written once into a cache folder outside the repository and reused after that. */
+/** Return the generated large log, writing it once into a cache folder outside the repository. */
 async function cachedLargeLog(): Promise<{ file: string; records: number }> {
   const dir = path.join(tmpdir(), 'casebook-bench-cache');
   const file = path.join(dir, `security-v${GENERATOR_VERSION}-seed${SEED}-${LARGE_BYTES / 1024 / 1024}MiB.evtx`);

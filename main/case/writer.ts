@@ -113,8 +113,8 @@ export class CaseWriter {
   }
 
   /**
-   * Stage one event (and its typed row, and the record identity that later copies of
-   * the record are matched against); returns the event id it was given.
+   * Stage one event with its typed row and its record identity, which later copies of
+   * the record are matched against. Returns the event id it was given.
    */
   add(evidenceId: number, event: UnifiedEvent, typed?: TypedRow, identity?: { key: string; scope: string }): bigint {
     const eventId = this.nextEventId;
@@ -128,7 +128,7 @@ export class CaseWriter {
   /**
    * Encode one events row. The loop runs over the event's own fields rather than over
    * all 42 columns, because an event sets few of them and a by-name look-up on events
-   * of many shapes is slow: this cuts the encoding time of Windows events by about a
+   * of many shapes is slow. This cuts the encoding time of Windows events by about a
    * quarter (measured on 60,000 generated Security records).
    */
   private eventLine(eventId: bigint, evidenceId: number, event: UnifiedEvent): string {

@@ -59,7 +59,7 @@ class FileSink implements ImportSink {
   records = 0;
   errors = 0;
   warnings = 0;
-  /** Records not stored because the case already holds them, by the evidence id that holds them. */
+  /** Records not stored because the case already has them, counted by the evidence id whose copy is stored. */
   readonly duplicatesOf = new Map<number, number>();
   duplicates = 0;
   recoveredDuplicates = 0;
@@ -344,7 +344,7 @@ export class ImportRun {
     return result;
   }
 
-  /** One message per evidence file that already held records of this one. */
+  /** Describe, one message per evidence file, which files already brought records of this one. */
   private async describeDuplicates(connection: DuckDBConnection, evidenceId: number, duplicatesOf: Map<number, number>): Promise<string[]> {
     if (duplicatesOf.size === 0) return [];
     const owners = [...duplicatesOf.keys()].sort((a, b) => a - b);
