@@ -253,21 +253,24 @@ describe('generated EVTX read by other parsers', () => {
   const evtxFiles = () => listFiles(bundle).filter((file) => file.endsWith('.evtx'));
   const count = (text: string) => (text.match(/<EventRecordID>/g) ?? []).length;
 
-  it.skipIf(!hasEvtxexport)('has the same record counts in evtxexport', () => {
+  it.skipIf(!hasEvtxexport)('has the same record counts in evtxexport', async () => {
     for (const file of evtxFiles()) {
       const output = execFileSync('evtxexport', ['-f', 'xml', path.join(bundle, file)], {
         encoding: 'utf8',
         maxBuffer: 1 << 28,
         stdio: ['ignore', 'pipe', 'ignore'],
       });
-      expect(count(output), file).toBe(result.files[file]);
+      const ours = await readRecords(path.join(bundle, file));
+      expect(count(output), file).toBe(ours.length);
+      expect(ours.length, file).toBe(result.files[file]);
     }
   });
 
-  it.skipIf(!hasEvtxDump)('has the same record counts in evtx_dump.py', () => {
+  it.skipIf(!hasEvtxDump)('has the same record counts in evtx_dump.py', async () => {
     for (const file of evtxFiles()) {
       const output = execFileSync('evtx_dump.py', [path.join(bundle, file)], { encoding: 'utf8', maxBuffer: 1 << 28 });
-      expect(count(output), file).toBe(result.files[file]);
+      const ours = await readRecords(path.join(bundle, file));
+      expect(count(output), file).toBe(ours.length);
     }
   });
 });
