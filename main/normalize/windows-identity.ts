@@ -11,6 +11,8 @@
 // 100 ns digit), GUIDs upper-case without braces (evtx_dump writes them bare), and
 // ISO times in EventData without trailing zeros in the fraction (Windows' XML writes
 // 9 digits, the EVTX reader 7).
+// NOTE: an export that drops the EventData names (Get-WinEvent's Properties list) or
+// renders values in another way gives other identities, so its records are stored again.
 
 import { hash } from 'node:crypto';
 import type { WinEvent, XmlNode } from '../formats/windows/event.ts';
