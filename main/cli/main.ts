@@ -64,8 +64,8 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('sample')
-    .description('write the sample network bundle (Zeek conn, dns, http and ssl logs) into a folder')
-    .requiredOption('--out <dir>', 'folder to write the logs into')
+    .description('write the sample bundle (the default scenario: EVTX, Zeek and Volatility outputs) into a folder, with its answer key')
+    .requiredOption('--out <dir>', 'folder to write the bundle into')
     .option('--seed <n>', 'seed; the same seed writes identical files', positiveInteger, 1)
     .option('--events <n>', 'approximate number of records over all logs', positiveInteger, 20_000)
     .action(async (options) => setExit(await runSample(options)));
