@@ -73,6 +73,7 @@ export async function createBackend(options: BackendOptions): Promise<CasebookBa
     async close() {
       active?.cancel();
       await Promise.allSettled(runs.values());
+      await processes.close();
       await store.close();
     },
   };

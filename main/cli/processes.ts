@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import type { ProcessHost, ProcessNode } from '../../shared/processes.ts';
 import { ProcessIndex } from '../case/processes/index.ts';
 import { CaseStore } from '../case/store.ts';
+import { openLineOutput } from './output.ts';
 import { checkCaseExists } from './paths.ts';
 import { UsageError } from './usage.ts';
 
@@ -47,21 +48,8 @@ export async function runProcesses(options: ProcessesOptions): Promise<number> {
   await checkCaseExists(options.case);
   const store = await CaseStore.open(options.case);
   const index = new ProcessIndex(store);
-  const out = process.stdout;
-  // A reader that stops early (`| head`) closes the pipe: stop writing instead of failing.
-  let closed = false;
-  const onError = (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    closed = true;
-  };
-  out.on('error', onError);
-  const write = (text: string): Promise<void> => {
-    if (closed || out.write(text)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      out.once('drain', resolve);
-      out.once('error', () => resolve());
-    });
-  };
+  const output = openLineOutput();
+  const write = output.write;
   try {
     const hosts = await index.hosts();
     let chosen = hosts;
@@ -76,7 +64,7 @@ export async function runProcesses(options: ProcessesOptions): Promise<number> {
       }
     }
     for (const [position, host] of chosen.entries()) {
-      if (closed) break;
+      if (output.closed) break;
       const nodes = await index.tree(host.host);
       if (options.format === 'jsonl') {
         for (const node of nodes) await write(`${JSON.stringify(node)}\n`);
@@ -88,7 +76,7 @@ export async function runProcesses(options: ProcessesOptions): Promise<number> {
     }
     return 0;
   } finally {
-    out.off('error', onError);
+    output.release();
     await index.close();
     await store.close();
   }

@@ -2,6 +2,7 @@ import type { TimelineQuery } from '../../shared/api.ts';
 import type { TimelineRow } from '../../shared/events.ts';
 import { parseIsoTime } from '../../shared/time.ts';
 import { CaseStore } from '../case/store.ts';
+import { openLineOutput } from './output.ts';
 import { checkCaseExists } from './paths.ts';
 import { UsageError } from './usage.ts';
 
@@ -59,18 +60,19 @@ export async function runTimeline(options: TimelineOptions): Promise<number> {
   if (options.from) query.from = options.from;
   if (options.to) query.to = options.to;
   if (options.search) query.search = options.search;
-  const out = process.stdout;
-  const write = (text: string) =>
-    out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  const output = openLineOutput();
+  const write = output.write;
   try {
     // Times are UTC, and the CSV header names the column ts_utc.
     if (options.format === 'csv') await write(`${CSV_COLUMNS.map((name) => (name === 'ts' ? 'ts_utc' : name)).join(',')}\n`);
     for await (const row of store.timelineRows(query, options.limit)) {
+      if (output.closed) break;
       if (options.format === 'csv') await write(`${CSV_COLUMNS.map((name) => csvField(row[name])).join(',')}\n`);
       else await write(`${JSON.stringify(row)}\n`);
     }
     return 0;
   } finally {
+    output.release();
     await store.close();
   }
 }
