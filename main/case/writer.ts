@@ -260,6 +260,14 @@ export class CaseWriter {
     this.pendingLoad.catch(() => undefined);
   }
 
+  /**
+   * Wait until no load is running, so the caller can query the connection on its own.
+   * A failed load is not raised here; `finish()` raises it.
+   */
+  async settled(): Promise<void> {
+    await this.pendingLoad.catch(() => undefined);
+  }
+
   /** Load what is staged and wait until every load has finished. */
   async finish(): Promise<void> {
     await this.flush();

@@ -93,7 +93,7 @@ class FileSink implements ImportSink {
   async drain(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
-    await this.identities.prepare(this.identitiesOf(batch));
+    await this.identities.prepare(this.identitiesOf(batch), () => this.writer.settled());
     let stored = 0;
     for (const item of batch) {
       if (item.identity) {

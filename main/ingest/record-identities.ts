@@ -25,12 +25,19 @@ export class RecordIdentityIndex {
     this.earlierRuns = reader.getRows()[0]![0] === true;
   }
 
-  /** Loads the identities earlier runs stored for every scope among `identities` not seen before. */
-  async prepare(identities: Iterable<RecordIdentity>): Promise<void> {
+  /**
+   * Loads the identities earlier runs stored for every scope among `identities` not seen
+   * before. `beforeQuery` runs before the first query, to let a pending bulk load on the
+   * same connection finish first.
+   */
+  async prepare(identities: Iterable<RecordIdentity>, beforeQuery: () => Promise<void>): Promise<void> {
+    let waited = false;
     for (const identity of identities) {
       if (this.loadedScopes.has(identity.scope)) continue;
       this.loadedScopes.add(identity.scope);
       if (!this.earlierRuns) continue;
+      if (!waited) await beforeQuery();
+      waited = true;
       const reader = await this.connection.runAndReadAll('SELECT identity, evidence_id FROM record_identities WHERE scope = $1', [
         identity.scope,
       ]);
