@@ -1,6 +1,6 @@
 // End-to-end tests drive the real UI: browser mode (`casebook serve` plus Debian's
 // Chromium) here, or the desktop app through Playwright's Electron support where an
-// Electron binary is installed. The fixture in e2e/support/workbench.ts picks the mode.
+// Electron binary is installed. Every fixture picks the mode in e2e/support/case-session.ts.
 
 import { defineConfig } from '@playwright/test';
 
