@@ -6,16 +6,14 @@
 import type { Locator, Page } from '@playwright/test';
 import { FIN_HOST, HR_HOST } from './support/process-bundle.ts';
 import './support/grid-window.ts';
+import { importThroughDialog } from './support/import-dialog.ts';
 import { expect, test } from './support/process-workbench.ts';
+import { countsText } from './support/timeline-ui.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 const SCREENSHOTS = 'test-results';
 const count = new Intl.NumberFormat('en-US');
-
-function countsText(matched: number, total: number): string {
-  return `${count.format(matched)} of ${count.format(total)} events`;
-}
 
 function nodeByPid(page: Page, pid: number): Locator {
   return page.locator(`[role="treeitem"][data-pid="${pid}"]`);
@@ -23,10 +21,7 @@ function nodeByPid(page: Page, pid: number): Locator {
 
 test('import the process bundle', async ({ processCase }) => {
   const { page, bundle } = processCase;
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-paths').fill(bundle.dir);
-  await page.getByTestId('import-start').click();
-  await expect(page.getByTestId('import-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await importThroughDialog(page, bundle.dir, 60_000);
   await expect(page.getByTestId('import-records')).toHaveText(count.format(bundle.total));
   await page.getByTestId('import-close').click();
   await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(bundle.total, bundle.total));

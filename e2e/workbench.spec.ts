@@ -2,33 +2,16 @@
 // the dialog, then check counts, scrolling, filters, search, details and the evidence
 // list against what the generator wrote.
 
-import type { Page } from '@playwright/test';
 import type { TimelineRow } from '../shared/events.ts';
 import { type GeneratedRecord, utcDisplay } from './support/zeek-bundle.ts';
 import './support/grid-window.ts';
+import { importThroughDialog } from './support/import-dialog.ts';
+import { countsText, rowCell, setColumnFilter } from './support/timeline-ui.ts';
 import { expect, test } from './support/workbench.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 const SCREENSHOTS = 'test-results';
-
-/** Counts as the UI prints them: `1,234 of 100,300 events`. */
-function countsText(matched: number, total: number): string {
-  const format = new Intl.NumberFormat('en-US');
-  return `${format.format(matched)} of ${format.format(total)} events`;
-}
-
-function rowCell(page: Page, rowIndex: number, columnId: string) {
-  return page.locator(`[data-testid="timeline-grid"] .ag-row[row-index="${rowIndex}"] .ag-cell[col-id="${columnId}"]`);
-}
-
-async function setSrcFilter(page: Page, text: string): Promise<void> {
-  await page.locator('.ag-header-cell[col-id="src_ip"] .ag-header-cell-filter-button').click();
-  const input = page.locator('.ag-popup .ag-filter-body input[type="text"]').first();
-  await input.fill(text);
-  await input.press('Enter');
-  await page.keyboard.press('Escape');
-}
 
 function endpoint(record: GeneratedRecord, side: 'src' | 'dst'): string {
   return side === 'src' ? `${record.src}:${record.srcPort}` : `${record.dst}:${record.dstPort}`;
@@ -63,13 +46,7 @@ test('API rejects calls without the token', async ({ workbench, playwright }) =>
 
 test('import dialog imports the bundle', async ({ workbench }) => {
   const { page, bundle } = workbench;
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-paths').fill(bundle.dir);
-  await page.getByTestId('import-start').click();
-
-  const progress = page.getByTestId('import-progress');
-  await expect(progress).toBeVisible();
-  await expect(progress).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  await importThroughDialog(page, bundle.dir, 150_000);
   await expect(page.getByTestId('import-records')).toHaveText(new Intl.NumberFormat('en-US').format(bundle.total));
 
   const results = page.getByTestId('import-files');
@@ -112,7 +89,7 @@ test('source filter and details pane', async ({ workbench }) => {
   const targetRow = 7;
   const first = suspect[targetRow]!;
 
-  await setSrcFilter(page, bundle.suspect.ip);
+  await setColumnFilter(page, 'src_ip', bundle.suspect.ip);
   await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(suspect.length, bundle.total));
   await expect(rowCell(page, targetRow, 'ts')).toHaveText(utcDisplay(first.tsMicros));
   await expect(rowCell(page, targetRow, 'src_ip')).toHaveText(endpoint(first, 'src'));
