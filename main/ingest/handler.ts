@@ -97,6 +97,12 @@ export interface EvidenceInput {
   size: number;
   /** Decompressed content as a stream; each call opens a new read-only stream. */
   open(): Readable;
+  /**
+   * The content as a file on disk for random access (read-only), when it is stored
+   * uncompressed: the evidence itself or a workspace copy of an archive member. Null
+   * for gzip content, which only `open()` can read.
+   */
+  readonly contentFile: string | null;
 }
 
 export interface HandlerResult {

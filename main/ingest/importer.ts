@@ -306,7 +306,10 @@ export class ImportRun {
     let notes: string[] = [];
     let recovered = 0;
     try {
-      const outcome = await handler.run({ path: file.path, name: file.name, size: file.size, open: () => openContent(file) }, sink);
+      const outcome = await handler.run(
+        { path: file.path, name: file.name, size: file.size, open: () => openContent(file), contentFile: file.gzip ? null : file.diskPath },
+        sink,
+      );
       await sink.drain();
       notes = outcome.notes ?? [];
       recovered = outcome.recovered ?? 0;
