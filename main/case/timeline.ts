@@ -7,6 +7,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnFilter, TimelinePage, TimelineQuery } from '../../shared/api.ts';
 import type { Category, Source, TimelineRow, TimeNote } from '../../shared/events.ts';
 import { formatMicrosIso, parseIsoTime } from '../../shared/time.ts';
+import { ensureTimelineOrder, ORDER_TABLE } from './timeline-order.ts';
 
 /** Text columns the free-text search looks in. */
 const SEARCH_COLUMNS = [
@@ -24,8 +25,6 @@ const SEARCH_COLUMNS = [
   'file_path',
   'zeek_uid',
 ] as const;
-
-const TIME_ORDER = 'ts ASC NULLS LAST, ts_nanos ASC, event_id ASC';
 
 /** Columns selected for a timeline row; ts as epoch microseconds so no precision is lost. */
 export const ROW_SELECT = `event_id, evidence_id, locator, epoch_us(ts) AS ts_us, ts_nanos, ts_note, source, log, host, event_code,
@@ -120,8 +119,13 @@ export function toTimelineRow(row: Record<string, unknown>): TimelineRow {
 }
 
 interface Materialized {
-  table: string;
+  /** Temporary table of (seq, pos): the query's rows as positions in `timeline_order`; null for the whole timeline. */
+  table: string | null;
   matched: number;
+}
+
+function hasConditions(query: TimelineQuery): boolean {
+  return Boolean(query.from || query.to || query.search?.trim() || (query.filters && query.filters.length > 0) || query.eventIds);
 }
 
 /**
@@ -135,6 +139,8 @@ export class TimelineCursor {
   private counter = 0;
   private dataVersion = -1;
   private building = new Map<string, Promise<Materialized>>();
+  /** Set when the data changed; the next query first brings `timeline_order` up to date. */
+  private ordering: Promise<boolean> | null = null;
 
   constructor(connection: DuckDBConnection, maxCached = 4) {
     this.connection = connection;
@@ -147,7 +153,18 @@ export class TimelineCursor {
     this.dataVersion = dataVersion;
     const tables = [...this.cache.values()].map((entry) => entry.table);
     this.cache.clear();
-    for (const table of tables) await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of tables) if (table) await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
+    this.ordering = ensureTimelineOrder(this.connection);
+  }
+
+  private async ordered(): Promise<void> {
+    this.ordering ??= ensureTimelineOrder(this.connection);
+    try {
+      await this.ordering;
+    } catch (error) {
+      this.ordering = null;
+      throw error;
+    }
   }
 
   private async materialize(query: TimelineQuery): Promise<Materialized> {
@@ -161,20 +178,28 @@ export class TimelineCursor {
     const inFlight = this.building.get(key);
     if (inFlight) return inFlight;
     const build = (async () => {
-      const table = `timeline_result_${++this.counter}`;
-      const where = whereClause(query);
-      await this.connection.run(
-        `CREATE TEMP TABLE ${table} AS
-         SELECT (row_number() OVER (ORDER BY ${TIME_ORDER}) - 1)::BIGINT AS seq, event_id FROM events ${where.sql}`,
-        where.params,
-      );
-      const count = await this.connection.runAndReadAll(`SELECT count(*) FROM ${table}`);
-      const entry = { table, matched: Number(count.getRows()[0]![0]) };
+      await this.ordered();
+      let entry: Materialized;
+      if (!hasConditions(query)) {
+        const count = await this.connection.runAndReadAll(`SELECT count(*) FROM ${ORDER_TABLE}`);
+        entry = { table: null, matched: Number(count.getRows()[0]![0]) };
+      } else {
+        const table = `timeline_result_${++this.counter}`;
+        const where = whereClause(query);
+        // Row ids of timeline_order follow time order, so ordering by them is the timeline's order.
+        await this.connection.run(
+          `CREATE TEMP TABLE ${table} AS
+           SELECT (row_number() OVER (ORDER BY rowid) - 1)::BIGINT AS seq, rowid AS pos FROM ${ORDER_TABLE} ${where.sql}`,
+          where.params,
+        );
+        const count = await this.connection.runAndReadAll(`SELECT count(*) FROM ${table}`);
+        entry = { table, matched: Number(count.getRows()[0]![0]) };
+      }
       this.cache.set(key, entry);
       while (this.cache.size > this.maxCached) {
         const [oldestKey, oldest] = this.cache.entries().next().value as [string, Materialized];
         this.cache.delete(oldestKey);
-        await this.connection.run(`DROP TABLE IF EXISTS ${oldest.table}`);
+        if (oldest.table) await this.connection.run(`DROP TABLE IF EXISTS ${oldest.table}`);
       }
       return entry;
     })();
@@ -188,12 +213,34 @@ export class TimelineCursor {
 
   async page(query: TimelineQuery, startRow: number, endRow: number, total: number): Promise<TimelinePage> {
     const result = await this.materialize(query);
+    const rows =
+      result.table === null ? await this.wholeTimelineRows(startRow, endRow) : await this.resultRows(result.table, startRow, endRow);
+    return { rows: rows.map((row) => toTimelineRow(row as Record<string, unknown>)), matched: result.matched, total };
+  }
+
+  private async wholeTimelineRows(startRow: number, endRow: number): Promise<unknown[]> {
     const reader = await this.connection.runAndReadAll(
-      `SELECT ${ROW_SELECT} FROM ${result.table} r JOIN events USING (event_id)
-       WHERE r.seq >= $1 AND r.seq < $2 ORDER BY r.seq`,
+      `SELECT ${ROW_SELECT} FROM ${ORDER_TABLE} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`,
       [BigInt(startRow), BigInt(endRow)],
     );
-    return { rows: reader.getRowObjects().map((row) => toTimelineRow(row as Record<string, unknown>)), matched: result.matched, total };
+    return reader.getRowObjects();
+  }
+
+  private async resultRows(table: string, startRow: number, endRow: number): Promise<unknown[]> {
+    const bounds = await this.connection.runAndReadAll(`SELECT min(pos), max(pos) FROM ${table} WHERE seq >= $1 AND seq < $2`, [
+      BigInt(startRow),
+      BigInt(endRow),
+    ]);
+    const [low, high] = bounds.getRows()[0] ?? [null, null];
+    if (low === null || high === null) return [];
+    // The row-id range lets DuckDB skip every row group outside the page before the semi join.
+    const reader = await this.connection.runAndReadAll(
+      `SELECT ${ROW_SELECT} FROM ${ORDER_TABLE} t
+       SEMI JOIN (SELECT pos FROM ${table} WHERE seq >= $1 AND seq < $2) page ON t.rowid = page.pos
+       WHERE t.rowid BETWEEN $3 AND $4 ORDER BY t.rowid`,
+      [BigInt(startRow), BigInt(endRow), low as bigint, high as bigint],
+    );
+    return reader.getRowObjects();
   }
 
   /** Stream every matching row in time order, in pages, for exports. */
