@@ -13,6 +13,7 @@
 //   process_instances       one row per process instance, with parent and lifetime
 //   process_members         events that make up each instance (start, parent reference, exit, network)
 //   process_memory_owners   memory process owning the PID-only memory rows
+//   process_malfind_regions malfind row -> severity and reason, from its bytes
 //   process_flags           flags per instance
 
 import type { DuckDBConnection } from '@duckdb/node-api';

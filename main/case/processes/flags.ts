@@ -4,6 +4,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FlagSeverity } from '../../../shared/processes.ts';
+import { gradeMalfindRegions } from './malfind.ts';
 import {
   BROWSERS,
   DOWNLOAD_CRADLE_PATTERN,
@@ -108,6 +109,36 @@ function networkRule(severity: FlagSeverity, unnamed: boolean): FlagRule {
   };
 }
 
+/**
+ * Flags processes with malfind regions, graded in `process_malfind_regions`. A process
+ * with any region of code gets one high flag for those regions. A process whose regions
+ * are all zeros or empty gets one low flag, because JIT compilers and anti-virus engines
+ * leave such regions.
+ */
+function malfindRule(severity: 'high' | 'low'): FlagRule {
+  const graded = `FILTER (WHERE g.severity = ${sqlString(severity)})`;
+  const count = `count(*) ${graded}`;
+  const first = (value: string) => `arg_min(${value}, e.event_id) ${graded}`;
+  const noun = severity === 'high' ? 'injected-code candidate region' : 'region';
+  const hasCode = `bool_or(g.severity = 'high')`;
+  return {
+    code: 'malfind',
+    severity,
+    select: `SELECT o.instance_id, 'malfind reports ' || ${count} || ' ${noun}' || CASE WHEN ${count} = 1 THEN '' ELSE 's' END
+        || ' in ' || any_value(${who('i')})
+        || ', first at ' || coalesce(${first(`e.data->>'$.values."Start VPN"'`)}, '?')
+        || ' with ' || coalesce(${first(`e.data->>'$.values.Protection'`)}, 'unknown protection')
+        || ': ' || ${first('g.reason')}
+      FROM events e
+      JOIN process_malfind_regions g ON g.event_id = e.event_id
+      JOIN process_host_map map ON map.raw_host IS NOT DISTINCT FROM e.host
+      JOIN process_memory_owners o ON o.host = map.host AND o.pid = e.process_pid
+      JOIN process_instances i ON i.instance_id = o.instance_id
+      GROUP BY o.instance_id
+      HAVING ${severity === 'high' ? hasCode : `NOT ${hasCode}`}`,
+  };
+}
+
 export const FLAG_RULES: FlagRule[] = [
   {
     code: 'hidden_from_pslist',
@@ -171,20 +202,8 @@ export const FLAG_RULES: FlagRule[] = [
       WHERE i.canonical_name = 'lsass.exe' AND i.in_memory AND i.memory_end_us IS NULL
       QUALIFY count(*) OVER (PARTITION BY i.host) > 1`,
   },
-  {
-    code: 'malfind',
-    severity: 'high',
-    select: `SELECT o.instance_id, 'malfind reports ' || count(*) || ' injected-code candidate region'
-        || CASE WHEN count(*) = 1 THEN '' ELSE 's' END || ' in ' || any_value(${who('i')}) || ', first at '
-        || coalesce(arg_min(e.data->>'$.values."Start VPN"', e.event_id), '?') || ' with '
-        || coalesce(arg_min(e.data->>'$.values.Protection', e.event_id), 'unknown protection')
-      FROM events e
-      JOIN process_memory_plugins k ON e.source = 'memory' AND k.log = e.log AND k.kind = 'malfind'
-      JOIN process_host_map map ON map.raw_host IS NOT DISTINCT FROM e.host
-      JOIN process_memory_owners o ON o.host = map.host AND o.pid = e.process_pid
-      JOIN process_instances i ON i.instance_id = o.instance_id
-      GROUP BY o.instance_id`,
-  },
+  malfindRule('high'),
+  malfindRule('low'),
   networkRule('medium', true),
   networkRule('low', false),
 ];
@@ -199,6 +218,7 @@ function canonicalNameSql(name: string): string {
 
 /** Creates `process_flags` from every rule. */
 export async function buildFlags(connection: DuckDBConnection): Promise<void> {
+  await gradeMalfindRegions(connection);
   await connection.run(`ALTER TABLE process_instances ADD COLUMN IF NOT EXISTS canonical_name VARCHAR`);
   await connection.run(`UPDATE process_instances SET canonical_name = ${canonicalNameSql('name')}`);
   await connection.run(
