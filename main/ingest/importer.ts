@@ -7,7 +7,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EvidenceStatus, ImportFileResult, ImportProgress } from '../../shared/api.ts';
 import type { UnifiedEvent } from '../../shared/events.ts';
 import type { CaseStore } from '../case/store.ts';
+import { ensureTimelineOrder } from '../case/timeline-order.ts';
 import { CaseWriter } from '../case/writer.ts';
+import { log } from '../log.ts';
 import { APP_VERSION } from '../version.ts';
 import { type BundleFile, BundleWalker, openContent } from './bundle.ts';
 import type { EvidenceHandler, ImportIssue, ImportSink, RecordIdentity, TypedRow } from './handler.ts';
@@ -241,6 +243,15 @@ export class ImportRun {
       await writer.finish();
       await connection.run('COMMIT');
       began = false;
+      // Sort the new events into the timeline's ordered copy now, so that the first view
+      // after the import does not wait for it. The events are committed either way.
+      this.progress.currentFile = 'sorting the timeline';
+      await ensureTimelineOrder(connection).catch((error: unknown) => {
+        log.warn('timeline order not rebuilt after import; the first timeline query will retry', {
+          importId: this.importId,
+          error: (error as Error).message,
+        });
+      });
       this.progress.state = 'done';
     } catch (error) {
       if (began) await connection.run('ROLLBACK');
