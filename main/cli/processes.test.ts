@@ -1,9 +1,11 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ProcessNode } from '../../shared/processes.ts';
+import type { ProcessHost, ProcessNode } from '../../shared/processes.ts';
 import { importEvidence, newTestCase, SCENARIO_HOST, writeScenario } from '../case/processes/fixtures.ts';
 import { main } from './main.ts';
+import { selectHosts } from './processes.ts';
+import { UsageError } from './usage.ts';
 
 let casePath = '';
 let caseDir = '';
@@ -77,6 +79,14 @@ describe('casebook processes', () => {
     expect(lines.filter((line) => line.includes('(pid '))).toHaveLength(12);
   });
 
+  it('takes a host by first label in any case', async () => {
+    for (const name of ['wks-01', 'WKS-01', 'wks-01.CORP.local']) {
+      const { code, stdout } = await run('processes', '--case', casePath, '--host', name);
+      expect(code, name).toBe(0);
+      expect(stdout.split('\n')[0], name).toBe(`host ${SCENARIO_HOST}: 12 processes, 7 flagged`);
+    }
+  });
+
   it('exits 2 for an unknown host and names the known ones', async () => {
     const { code, stdout, stderr } = await run('processes', '--case', casePath, '--host', 'SRV-99');
     expect(code).toBe(2);
@@ -89,5 +99,48 @@ describe('casebook processes', () => {
     const { code, stderr } = await run('processes', '--case', missing);
     expect(code).toBe(2);
     expect(stderr).toContain(`case file ${JSON.stringify(missing)} not found`);
+  });
+});
+
+function hosts(...names: string[]): ProcessHost[] {
+  return names.map((host) => ({ host, processes: 1, flagged: 0 }));
+}
+
+function selected(list: ProcessHost[], requested: string): string[] {
+  return selectHosts(list, requested).map((host) => host.host);
+}
+
+describe('host selection', () => {
+  const known = hosts('SRV01.corp.example.com', 'WS01.corp.example.com', 'WS01.lab.example.com', 'memory image');
+
+  it('matches the full name in any case', () => {
+    expect(selected(known, 'SRV01.corp.example.com')).toEqual(['SRV01.corp.example.com']);
+    expect(selected(known, 'srv01.CORP.example.com')).toEqual(['SRV01.corp.example.com']);
+    expect(selected(known, 'ws01.lab.example.com')).toEqual(['WS01.lab.example.com']);
+    expect(selected(known, 'Memory Image')).toEqual(['memory image']);
+  });
+
+  it('matches a unique first label', () => {
+    expect(selected(known, 'SRV01')).toEqual(['SRV01.corp.example.com']);
+    expect(selected(known, 'srv01')).toEqual(['SRV01.corp.example.com']);
+  });
+
+  it('rejects a first label of two hosts', () => {
+    expect(() => selectHosts(known, 'ws01')).toThrow(UsageError);
+    expect(() => selectHosts(known, 'ws01')).toThrow(
+      'host "ws01" matches 2 hosts (WS01.corp.example.com, WS01.lab.example.com): pass one full name',
+    );
+  });
+
+  it('prefers the exact case among case variants', () => {
+    const variants = hosts('ws01.corp', 'WS01.corp');
+    expect(selected(variants, 'WS01.corp')).toEqual(['WS01.corp']);
+    expect(() => selectHosts(variants, 'Ws01.Corp')).toThrow('matches 2 hosts');
+  });
+
+  it('rejects a partial label or name', () => {
+    expect(() => selectHosts(known, 'SRV')).toThrow('host "SRV" not found: known hosts are SRV01.corp.example.com,');
+    expect(() => selectHosts(known, 'SRV01.corp')).toThrow('not found');
+    expect(() => selectHosts([], 'SRV01')).toThrow('the case has no process events');
   });
 });

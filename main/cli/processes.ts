@@ -19,7 +19,7 @@ export function registerProcesses(program: Command, setExit: (code: number) => v
     .command('processes')
     .description('print the process tree per host, merged from Sysmon, Security 4688 and memory analysis')
     .requiredOption('--case <file>', 'case file')
-    .option('--host <name>', 'only this host (default: every host)')
+    .option('--host <name>', 'only this host: its full name or first DNS label, in any case (default: every host)')
     .addOption(new Option('--format <format>', 'output format').choices(['tree', 'jsonl']).default('tree'))
     .action(async (options: ProcessesOptions) => setExit(await runProcesses(options)));
 }
@@ -44,6 +44,26 @@ function hostHeader(host: ProcessHost): string {
   return `host ${host.host}: ${host.processes} process${host.processes === 1 ? '' : 'es'}, ${host.flagged} flagged`;
 }
 
+/**
+ * Finds the host a `--host` value names: the full name in any letter case, or else its
+ * first DNS label when one host alone has it (`srv01` for `SRV01.corp.example.com`).
+ * Throws a UsageError when no host or several hosts match.
+ */
+export function selectHosts(hosts: ProcessHost[], requested: string): ProcessHost[] {
+  const target = requested.trim().toLowerCase();
+  const exact = hosts.filter((host) => host.host === requested);
+  if (exact.length > 0) return exact;
+  const full = hosts.filter((host) => host.host.toLowerCase() === target);
+  const matches = full.length > 0 ? full : hosts.filter((host) => host.host.toLowerCase().split('.')[0] === target);
+  if (matches.length === 1) return matches;
+  const names = (list: ProcessHost[]) => list.map((host) => host.host).join(', ');
+  if (matches.length > 1) {
+    throw new UsageError(`host ${JSON.stringify(requested)} matches ${matches.length} hosts (${names(matches)}): pass one full name`);
+  }
+  if (hosts.length === 0) throw new UsageError(`host ${JSON.stringify(requested)} not found: the case has no process events`);
+  throw new UsageError(`host ${JSON.stringify(requested)} not found: known hosts are ${names(hosts)}`);
+}
+
 export async function runProcesses(options: ProcessesOptions): Promise<number> {
   await checkCaseExists(options.case);
   const store = await CaseStore.open(options.case);
@@ -52,17 +72,7 @@ export async function runProcesses(options: ProcessesOptions): Promise<number> {
   const write = output.write;
   try {
     const hosts = await index.hosts();
-    let chosen = hosts;
-    if (options.host !== undefined) {
-      chosen = hosts.filter((host) => host.host === options.host);
-      if (chosen.length === 0) {
-        throw new UsageError(
-          hosts.length === 0
-            ? `host ${JSON.stringify(options.host)} not found: the case has no process events`
-            : `host ${JSON.stringify(options.host)} not found: known hosts are ${hosts.map((host) => host.host).join(', ')}`,
-        );
-      }
-    }
+    const chosen = options.host === undefined ? hosts : selectHosts(hosts, options.host);
     for (const [position, host] of chosen.entries()) {
       if (output.closed) break;
       const nodes = await index.tree(host.host);
