@@ -1,32 +1,13 @@
 import type { TimelineQuery } from '../../shared/api.ts';
-import type { TimelineRow } from '../../shared/events.ts';
+import { TIMELINE_COLUMNS, type TimelineRow } from '../../shared/events.ts';
 import { parseIsoTime } from '../../shared/time.ts';
 import { CaseStore } from '../case/store.ts';
 import { openLineOutput } from './output.ts';
 import { checkCaseExists } from './paths.ts';
 import { UsageError } from './usage.ts';
 
-const CSV_COLUMNS: (keyof TimelineRow)[] = [
-  'ts',
-  'source',
-  'log',
-  'host',
-  'event_code',
-  'category',
-  'message',
-  'src_ip',
-  'src_port',
-  'dst_ip',
-  'dst_port',
-  'user_name',
-  'process_image',
-  'dns_query',
-  'url',
-  'ts_note',
-  'event_id',
-  'evidence_id',
-  'locator',
-];
+/** The grid's columns, then the citation of each row: its time note, ids and locator. */
+const CSV_COLUMNS: (keyof TimelineRow)[] = [...TIMELINE_COLUMNS, 'ts_note', 'event_id', 'evidence_id', 'locator'];
 
 /** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
 function csvField(value: unknown): string {
