@@ -87,6 +87,8 @@ export interface CaseInfo {
   schemaVersion: number;
   events: number;
   evidenceFiles: number;
+  /** Evidence files per import status, in EVIDENCE_STATUSES order; statuses without files are left out. */
+  evidenceByStatus: Partial<Record<EvidenceStatus, number>>;
   sources: SourceCount[];
   /** Earliest and latest plausible event times (ISO 8601 UTC), or null in an empty case. */
   timeRange: { from: string; to: string } | null;

@@ -13,7 +13,7 @@ import type {
   TimelinePage,
   TimelineQuery,
 } from '../../shared/api.ts';
-import { ApiError } from '../../shared/api.ts';
+import { ApiError, EVIDENCE_STATUSES } from '../../shared/api.ts';
 import type { Source, TimelineRow } from '../../shared/events.ts';
 import { formatMicrosIso } from '../../shared/time.ts';
 import { type CaseDatabase, openCaseDatabase } from './db.ts';
@@ -114,7 +114,13 @@ export class CaseStore {
 
   async info(): Promise<CaseInfo> {
     const events = await this.eventCount();
-    const files = await this.connection.runAndReadAll('SELECT count(*) FROM evidence');
+    const statuses = await this.connection.runAndReadAll('SELECT status, count(*) AS files FROM evidence GROUP BY status');
+    const filesPerStatus = new Map(statuses.getRowObjects().map((row) => [row.status as EvidenceStatus, Number(row.files)]));
+    const evidenceByStatus: Partial<Record<EvidenceStatus, number>> = {};
+    for (const status of EVIDENCE_STATUSES) {
+      const files = filesPerStatus.get(status);
+      if (files !== undefined) evidenceByStatus[status] = files;
+    }
     const perLog = await this.connection.runAndReadAll(
       'SELECT source, log, count(*) AS events FROM events GROUP BY source, log ORDER BY source, log',
     );
@@ -131,7 +137,8 @@ export class CaseStore {
       path: this.path,
       schemaVersion: this.schemaVersion,
       events,
-      evidenceFiles: Number(files.getRows()[0]![0]),
+      evidenceFiles: [...filesPerStatus.values()].reduce((sum, files) => sum + files, 0),
+      evidenceByStatus,
       sources,
       timeRange: from === null || to === null ? null : { from: isoOrNull(from)!, to: isoOrNull(to)! },
     };
