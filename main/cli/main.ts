@@ -46,8 +46,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('timeline')
     .description('write events in time order as CSV or JSON lines')
     .requiredOption('--case <file>', 'case file')
-    .option('--from <time>', 'first time to include, ISO 8601 (for example 2024-01-31T00:00:00Z)')
-    .option('--to <time>', 'end of the range (exclusive), ISO 8601')
+    .option(
+      '--from <time>',
+      'first time to include, ISO 8601 in UTC unless an offset is given; a date alone is midnight (for example 2024-01-31 or 2024-01-31T08:30:00Z)',
+    )
+    .option('--to <time>', 'end of the range (exclusive), in the same form as --from')
     .option('--search <text>', 'only events containing every word of TEXT (case-insensitive)')
     .option('--limit <n>', 'write at most N events', positiveInteger)
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'jsonl']).default('csv'))

@@ -26,20 +26,38 @@ export interface TimelineOptions {
   format: 'csv' | 'jsonl';
 }
 
+/** A date alone in ISO 8601 extended form, as `2024-03-12` or with an expanded year. */
+const DATE_ONLY = /^(?:[+-]\d{6}|\d{4})-\d{2}-\d{2}$/;
+
+/**
+ * Reads a --from or --to value: an ISO 8601 date-time (UTC unless it carries an offset),
+ * or a date alone, which means midnight UTC at its start. Returns the date-time text the
+ * timeline query takes and its instant in microseconds.
+ */
+export function parseTimeOption(name: string, value: string): { text: string; micros: bigint } {
+  const text = DATE_ONLY.test(value.trim()) ? `${value.trim()}T00:00:00Z` : value;
+  const parsed = parseIsoTime(text);
+  if (!parsed) {
+    throw new UsageError(
+      `${name} ${JSON.stringify(value)} is not a valid ISO 8601 date or time, for example 2024-01-31 or 2024-01-31T12:00:00Z`,
+    );
+  }
+  return { text, micros: parsed.micros };
+}
+
 export async function runTimeline(options: TimelineOptions): Promise<number> {
-  for (const [name, value] of [
-    ['--from', options.from],
-    ['--to', options.to],
-  ] as const) {
-    if (value !== undefined && !parseIsoTime(value)) {
-      throw new UsageError(`${name} ${JSON.stringify(value)} is not an ISO 8601 time, for example 2024-01-31T12:00:00Z`);
-    }
+  const from = options.from === undefined ? undefined : parseTimeOption('--from', options.from);
+  const to = options.to === undefined ? undefined : parseTimeOption('--to', options.to);
+  if (from && to && from.micros >= to.micros) {
+    throw new UsageError(
+      `--from ${options.from} is not before --to ${options.to}, so the range is empty (--to is exclusive): swap them or widen the range`,
+    );
   }
   await checkCaseExists(options.case);
   const store = await CaseStore.open(options.case);
   const query: TimelineQuery = {};
-  if (options.from) query.from = options.from;
-  if (options.to) query.to = options.to;
+  if (from) query.from = from.text;
+  if (to) query.to = to.text;
   if (options.search) query.search = options.search;
   const output = openLineOutput();
   const write = output.write;
