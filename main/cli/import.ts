@@ -1,10 +1,10 @@
-import { createBackend } from '../backend/backend.ts';
+import { openCaseBackend } from './case-open.ts';
 import { checkCaseOutsideEvidence, checkReadable } from './paths.ts';
 
 export async function runImport(paths: string[], options: { case: string; json?: boolean }): Promise<number> {
   await checkReadable(paths);
   checkCaseOutsideEvidence(options.case, paths);
-  const backend = await createBackend({ casePath: options.case });
+  const backend = await openCaseBackend(options.case);
   let stop = false;
   const onSignal = () => {
     stop = true;

@@ -1,5 +1,5 @@
 import type { CaseInfo } from '../../shared/api.ts';
-import { CaseStore } from '../case/store.ts';
+import { openCaseStore } from './case-open.ts';
 import { checkCaseExists } from './paths.ts';
 
 /** Counts files per import status, for example `47 imported, 47 duplicate`, so duplicates of a re-import are not read as new files. */
@@ -10,7 +10,7 @@ export function evidenceSummary(byStatus: CaseInfo['evidenceByStatus']): string 
 
 export async function runInfo(options: { case: string; json?: boolean }): Promise<number> {
   await checkCaseExists(options.case);
-  const store = await CaseStore.open(options.case);
+  const store = await openCaseStore(options.case);
   try {
     const info = await store.info();
     if (options.json) {

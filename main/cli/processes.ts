@@ -3,7 +3,7 @@
 import { type Command, Option } from 'commander';
 import type { ProcessHost, ProcessNode } from '../../shared/processes.ts';
 import { ProcessIndex } from '../case/processes/index.ts';
-import { CaseStore } from '../case/store.ts';
+import { openCaseStore } from './case-open.ts';
 import { openLineOutput } from './output.ts';
 import { checkCaseExists } from './paths.ts';
 import { UsageError } from './usage.ts';
@@ -66,7 +66,7 @@ export function selectHosts(hosts: ProcessHost[], requested: string): ProcessHos
 
 export async function runProcesses(options: ProcessesOptions): Promise<number> {
   await checkCaseExists(options.case);
-  const store = await CaseStore.open(options.case);
+  const store = await openCaseStore(options.case);
   const index = new ProcessIndex(store);
   const output = openLineOutput();
   const write = output.write;

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { createBackend } from '../backend/backend.ts';
 import { DEFAULT_SCENARIO, findScenario } from '../scenario/catalog.ts';
 import { type GenerateResult, generateScenario, writeKey } from '../scenario/generate.ts';
 import { prepareOutputDir } from '../scenario/output-dir.ts';
+import { openCaseBackend } from './case-open.ts';
 import { defaultKeyPath } from './scenario.ts';
 import { runServe } from './serve.ts';
 import { UsageError } from './usage.ts';
@@ -53,7 +53,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     process.stdout.write(
       `wrote sample bundle ${bundle} (${result.scenario}, ${result.records} records; answer key ${defaultKeyPath(bundle)})\n`,
     );
-    const backend = await createBackend({ casePath });
+    const backend = await openCaseBackend(casePath);
     try {
       const { importId } = await backend.startImport([bundle]);
       const progress = await backend.waitForImport(importId);

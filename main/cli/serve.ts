@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createBackend } from '../backend/backend.ts';
 import { log } from '../log.ts';
-import { startServer } from '../server/http.ts';
+import { type RunningServer, startServer } from '../server/http.ts';
+import { openCaseBackend } from './case-open.ts';
 import { UsageError } from './usage.ts';
 
 const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../out/web');
@@ -19,8 +19,17 @@ export async function runServe(options: ServeCliOptions): Promise<number> {
   if (!existsSync(path.join(webRoot, 'index.html'))) {
     throw new UsageError(`built web UI not found at ${webRoot}: run "npm run build:web" first (or pass --web-root)`);
   }
-  const backend = await createBackend({ casePath: options.case });
-  const server = await startServer({ api: backend, webRoot, host: options.host, port: options.port ?? 0 });
+  const backend = await openCaseBackend(options.case);
+  let server: RunningServer;
+  try {
+    server = await startServer({ api: backend, webRoot, host: options.host, port: options.port ?? 0 });
+  } catch (error) {
+    await backend.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`${(error as Error).message}: choose another --port, or omit --port to use a free one`);
+    }
+    throw error;
+  }
   process.stdout.write(`Casebook is serving ${options.case}\nOpen ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -1,7 +1,7 @@
 import type { TimelineQuery } from '../../shared/api.ts';
 import { TIMELINE_COLUMNS, type TimelineRow } from '../../shared/events.ts';
 import { parseIsoTime } from '../../shared/time.ts';
-import { CaseStore } from '../case/store.ts';
+import { openCaseStore } from './case-open.ts';
 import { openLineOutput } from './output.ts';
 import { checkCaseExists } from './paths.ts';
 import { UsageError } from './usage.ts';
@@ -54,7 +54,7 @@ export async function runTimeline(options: TimelineOptions): Promise<number> {
     );
   }
   await checkCaseExists(options.case);
-  const store = await CaseStore.open(options.case);
+  const store = await openCaseStore(options.case);
   const query: TimelineQuery = {};
   if (from) query.from = from.text;
   if (to) query.to = to.text;

@@ -124,4 +124,10 @@ describe('browser-mode HTTP bridge', () => {
   it('binds only the loopback interface by default', () => {
     expect(server.address).toBe('127.0.0.1');
   });
+
+  it('names a port in use when listen fails', async () => {
+    const attempt = startServer({ api: backend, webRoot: path.join(tmpdir(), 'unused'), port: server.port });
+    await expect(attempt).rejects.toThrow(`port ${server.port} on 127.0.0.1 is already in use by another program`);
+    await expect(attempt).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
 });

@@ -89,6 +89,16 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Restates a failed listen in words, keeping the system error code (`EADDRINUSE`, ...) and the original error as cause. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): NodeJS.ErrnoException {
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const message =
+    error.code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is already in use by another program`
+      : `listening on ${address} failed: ${error.message}`;
+  return Object.assign(new Error(message, { cause: error }), { code: error.code });
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('hex');
@@ -183,7 +193,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, options.port ?? 0)));
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const bound = server.address() as AddressInfo;
