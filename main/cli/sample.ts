@@ -5,7 +5,7 @@ import { DEFAULT_SCENARIO, findScenario } from '../scenario/catalog.ts';
 import { type GenerateResult, generateScenario, writeKey } from '../scenario/generate.ts';
 import { prepareOutputDir } from '../scenario/output-dir.ts';
 import { openCaseBackend } from './case-open.ts';
-import { defaultKeyPath } from './scenario.ts';
+import { defaultKeyPath, noticeBelowMinimum } from './scenario.ts';
 import { runServe } from './serve.ts';
 import { UsageError } from './usage.ts';
 
@@ -23,6 +23,7 @@ function writeSampleBundle(out: string, seed: number, events: number): { result:
   const result = generateScenario(definition, { seed, scale: Math.max(events, 1), out });
   const key = defaultKeyPath(out);
   writeKey(key, result.key);
+  noticeBelowMinimum(definition, result, '--events', events);
   return { result, key };
 }
 

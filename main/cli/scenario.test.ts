@@ -86,4 +86,37 @@ describe('casebook sample', () => {
     expect(Object.keys(summary.files)).toContain('hosts/WS01/Microsoft-Windows-Sysmon%4Operational.evtx');
     expect(existsSync(`${out}.key.json`)).toBe(true);
   });
+
+  it('notes a size below the minimum on stderr', async () => {
+    const smallest = path.join(temp, 'smallest');
+    expect(await run('scenario', '--seed', '3', '--scale', '1', '--out', smallest)).toBe(0);
+    const minimum = JSON.parse(stdout.join('')).records as number;
+    stdout = [];
+    stderr = [];
+    const out = path.join(temp, 'tiny');
+    expect(await run('sample', '--out', out, '--seed', '3', '--events', '10')).toBe(0);
+    const summary = JSON.parse(stdout.join(''));
+    expect(summary.events).toBe(minimum);
+    expect(stderr.join('')).toBe(
+      `casebook: notice: --events 10 is below the minimum of scenario powershell-phish (${minimum} records at seed 3), so the bundle has ${minimum} records\n`,
+    );
+  });
+
+  it('writes no notice at or above the minimum', async () => {
+    expect(await run('sample', '--out', path.join(temp, 'sized'), '--seed', '3', '--events', '5000')).toBe(0);
+    expect(stderr.join('')).toBe('');
+  });
+});
+
+describe('casebook scenario size', () => {
+  it('notes a --scale below the minimum', async () => {
+    expect(await run('scenario', 'password-spray', '--seed', '2', '--scale', '1', '--out', path.join(temp, 'spray-min'))).toBe(0);
+    const minimum = JSON.parse(stdout.join('')).records as number;
+    stdout = [];
+    stderr = [];
+    expect(await run('scenario', 'password-spray', '--seed', '2', '--scale', '50', '--out', path.join(temp, 'spray-50'))).toBe(0);
+    expect(stderr.join('')).toBe(
+      `casebook: notice: --scale 50 is below the minimum of scenario password-spray (${minimum} records at seed 2), so the bundle has ${minimum} records\n`,
+    );
+  });
 });
