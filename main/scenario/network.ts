@@ -7,8 +7,20 @@ import { newRef } from './evidence.ts';
 import { SPECS } from './evtx/specs.ts';
 import type { Host } from './host.ts';
 import { accountText, type Endpoint, type Flow, type Proc } from './model.ts';
-import { sysmonTime } from './time.ts';
 import type { World } from './world.ts';
+import {
+  certificateVisible,
+  connRow,
+  dnsRow,
+  type HttpOptions,
+  httpRow,
+  idColumns,
+  lookupConnection,
+  type SslOptions,
+  sslRow,
+} from './zeek/rows.ts';
+
+export type { Certificate, HttpOptions, SslOptions } from './zeek/rows.ts';
 
 export interface ConnectOptions {
   proc: Proc | null;
@@ -30,39 +42,6 @@ export interface ConnectOptions {
   openAtCapture?: boolean;
   step?: string;
   description?: string;
-}
-
-export interface Certificate {
-  fingerprint: string;
-  serial: string;
-  subject: string;
-  issuer: string;
-  notBefore: number;
-  notAfter: number;
-  san: string[];
-  selfSigned: boolean;
-}
-
-export interface SslOptions {
-  serverName: string;
-  version: 'TLSv12' | 'TLSv13';
-  cipher: string;
-  cert: Certificate | null;
-  validation: string | null;
-  resumed?: boolean;
-}
-
-export interface HttpOptions {
-  method: string;
-  host: string;
-  uri: string;
-  userAgent: string;
-  status: number;
-  statusMessage: string;
-  requestBytes: number;
-  responseBytes: number;
-  mime: string | null;
-  filename?: string | null;
 }
 
 const PORT_NAMES: Record<number, string> = {
@@ -96,38 +75,9 @@ export class NetworkEvents {
     const port = host.ephemeralPort();
     const resolver = this.world.resolver;
     const dnsRef = step ? newRef(this.world.zeek.dns.evidence) : undefined;
-    const queryBytes = 17 + name.length + 1;
-    const answerBytes = queryBytes + 16 * record.addresses.length;
-    this.world.zeek.dns.add(
-      at,
-      [
-        { time: at },
-        uid,
-        host.ip,
-        port,
-        resolver.ip,
-        53,
-        'udp',
-        this.world.random.int(1, 65535),
-        { interval: rtt },
-        name,
-        1,
-        'C_INTERNET',
-        1,
-        'A',
-        0,
-        'NOERROR',
-        false,
-        false,
-        true,
-        true,
-        0,
-        record.addresses,
-        record.addresses.map(() => `${record.ttl}.000000`),
-        false,
-      ],
-      dnsRef,
-    );
+    const lookup = { transId: this.world.random.int(1, 65535), rtt, query: name, answers: record.addresses, ttl: record.ttl };
+    const endpoints = { uid, srcIp: host.ip, srcPort: port, dstIp: resolver.ip, dstPort: 53 };
+    this.world.zeek.dns.add(at, dnsRow(at, endpoints, lookup), dnsRef);
     this.world.keyEvent(
       dnsRef,
       step,
@@ -137,47 +87,14 @@ export class NetworkEvents {
       'dns',
       `DNS query for ${name} from ${host.name} answered ${record.addresses.join(', ')}`,
     );
-    if (host !== resolver) {
-      this.world.zeek.conn.add(at, [
-        { time: at },
-        uid,
-        host.ip,
-        port,
-        resolver.ip,
-        53,
-        'udp',
-        'dns',
-        { interval: rtt },
-        queryBytes,
-        answerBytes,
-        'SF',
-        true,
-        true,
-        0,
-        'Dd',
-        1,
-        queryBytes + 28,
-        1,
-        answerBytes + 28,
-        null,
-      ]);
-    }
+    if (host !== resolver) this.world.zeek.conn.add(at, connRow(lookupConnection(at, endpoints, lookup)));
     const sysmonRef = this.world.evtxRef(host, 'sysmon', at, step);
-    host.logs.sysmon.add(
+    this.world.windows.sysmonEvent(
+      proc,
+      at,
       at + rtt + this.world.random.int(100, 2000),
       SPECS.sysmonDnsQuery,
-      this.world.sysmonSystem(host),
-      [
-        '-',
-        sysmonTime(at),
-        proc.guid,
-        proc.pid,
-        name,
-        '0',
-        record.addresses.map((address) => `::ffff:${address};`).join(''),
-        proc.image,
-        accountText(proc.logon.account),
-      ],
+      [name, '0', record.addresses.map((address) => `::ffff:${address};`).join(''), proc.image, accountText(proc.logon.account)],
       sysmonRef,
     );
     this.world.keyEvent(sysmonRef, step, at, host, 'evtx', '22', `Sysmon: ${proc.image} resolved ${name}`);
@@ -211,52 +128,18 @@ export class NetworkEvents {
       proc,
       dstName: options.dstName ?? null,
     };
-    const connState = options.connState ?? 'SF';
-    const segment = proto === 'tcp' ? 1380 : 1450;
-    const origPkts = Math.ceil(options.bytesOut / segment) + (proto === 'tcp' ? 3 : 0);
-    const respPkts = Math.ceil(options.bytesIn / segment) + (proto === 'tcp' && connState !== 'S0' ? 2 : 0);
-    const overhead = proto === 'tcp' ? 52 : 28;
     flow.connRef = step ? newRef(this.world.zeek.conn.evidence) : undefined;
-    this.world.zeek.conn.add(
-      at,
-      [
-        { time: at },
-        uid,
-        srcIp,
-        srcPort,
-        options.dstIp,
-        options.dstPort,
-        proto,
-        options.service ?? null,
-        connState === 'S0' || connState === 'REJ' ? null : { interval: options.duration },
-        connState === 'S0' || connState === 'REJ' ? null : options.bytesOut,
-        connState === 'S0' || connState === 'REJ' ? null : options.bytesIn,
-        connState,
-        isInternal(srcIp),
-        isInternal(options.dstIp),
-        0,
-        options.history ?? (proto === 'udp' ? 'Dd' : connState === 'REJ' ? 'Sr' : connState === 'S0' ? 'S' : 'ShADadFf'),
-        origPkts,
-        options.bytesOut + origPkts * overhead,
-        respPkts,
-        options.bytesIn + respPkts * overhead,
-        null,
-      ],
-      flow.connRef,
-    );
+    this.world.zeek.conn.add(at, connRow(flow, options.connState, options.history), flow.connRef);
     const where = `${srcIp}:${srcPort} -> ${options.dstIp}:${options.dstPort}`;
     this.world.keyEvent(flow.connRef, step, at, host, 'zeek', 'conn', options.description ?? `Connection ${where}`);
     if (proc && host) {
       flow.sysmonRef = this.world.evtxRef(host, 'sysmon', at, step);
-      host.logs.sysmon.add(
+      this.world.windows.sysmonEvent(
+        proc,
+        at,
         at + this.world.random.int(1000, 900000),
         SPECS.sysmonNetwork,
-        this.world.sysmonSystem(host),
         [
-          '-',
-          sysmonTime(at),
-          proc.guid,
-          proc.pid,
           proc.image,
           accountText(proc.logon.account),
           proto,
@@ -301,33 +184,9 @@ export class NetworkEvents {
 
   private tls(at: number, flow: Flow, ssl: SslOptions, step: string | undefined, host: Host | null): void {
     const time = at + this.world.random.int(20000, 120000);
-    const visibleCert = ssl.version === 'TLSv12' && ssl.cert !== null && !ssl.resumed;
+    const visibleCert = certificateVisible(ssl);
     const ref = step ? newRef(this.world.zeek.ssl.evidence) : undefined;
-    this.world.zeek.ssl.add(
-      time,
-      [
-        { time },
-        flow.uid,
-        flow.srcIp,
-        flow.srcPort,
-        flow.dstIp,
-        flow.dstPort,
-        ssl.version,
-        ssl.cipher,
-        'x25519',
-        ssl.serverName,
-        ssl.resumed ?? false,
-        null,
-        ssl.version === 'TLSv13' ? 'h2' : null,
-        true,
-        ssl.version === 'TLSv13' ? 'CsiI' : visibleCert ? 'CsxknGIi' : 'CsiI',
-        visibleCert ? [ssl.cert!.fingerprint] : null,
-        null,
-        visibleCert ? ssl.cert!.san.includes(ssl.serverName) : null,
-        visibleCert ? ssl.validation : null,
-      ],
-      ref,
-    );
+    this.world.zeek.ssl.add(time, sslRow(time, flow, ssl), ref);
     this.world.keyEvent(
       ref,
       step,
@@ -378,12 +237,7 @@ export class NetworkEvents {
       this.world.zeek.notice.add(
         time,
         [
-          { time },
-          flow.uid,
-          flow.srcIp,
-          flow.srcPort,
-          flow.dstIp,
-          flow.dstPort,
+          ...idColumns(time, flow),
           null,
           null,
           null,
@@ -415,42 +269,7 @@ export class NetworkEvents {
     const time = at + this.world.random.int(5000, 80000);
     const fuid = http.responseBytes > 0 && http.mime ? this.world.random.uid('F') : null;
     const ref = step ? newRef(this.world.zeek.http.evidence) : undefined;
-    this.world.zeek.http.add(
-      time,
-      [
-        { time },
-        flow.uid,
-        flow.srcIp,
-        flow.srcPort,
-        flow.dstIp,
-        flow.dstPort,
-        1,
-        http.method,
-        http.host,
-        http.uri,
-        null,
-        '1.1',
-        http.userAgent,
-        null,
-        http.requestBytes,
-        http.responseBytes,
-        http.status,
-        http.statusMessage,
-        null,
-        null,
-        [],
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        fuid ? [fuid] : null,
-        http.filename ? [http.filename] : null,
-        http.mime ? [http.mime] : null,
-      ],
-      ref,
-    );
+    this.world.zeek.http.add(time, httpRow(time, flow, http, fuid), ref);
     this.world.keyEvent(ref, step, time, host, 'zeek', 'http', `HTTP ${http.method} http://${http.host}${http.uri}`);
     if (!fuid) return;
     const fileTime = time + this.world.random.int(1000, 20000);

@@ -4,7 +4,8 @@
 // account and time, and passes answer-key steps on to the key.
 
 import { type EvidenceRef, newRef } from './evidence.ts';
-import { SPECS } from './evtx/specs.ts';
+import { type EventSpec, SPECS } from './evtx/specs.ts';
+import type { FieldValue } from './evtx/templates.ts';
 import type { Host } from './host.ts';
 import { imageInfo, sysmonHashes } from './images.ts';
 import { type Account, accountText, INTEGRITY_SID, type Integrity, type Logon, type Proc } from './model.ts';
@@ -13,6 +14,9 @@ import type { World } from './world.ts';
 
 const NULL_SID = 'S-1-0-0';
 const NULL_GUID = '{00000000-0000-0000-0000-000000000000}';
+
+/** The account fields that open a Security event: SubjectUserSid, SubjectUserName, SubjectDomainName, SubjectLogonId. */
+type Subject = ReturnType<World['subject']>;
 
 export interface StartOptions {
   parent: Proc;
@@ -77,6 +81,21 @@ function sourcePortText(port: number | undefined, network: boolean): string {
 
 export class WindowsEvents {
   constructor(private readonly world: World) {}
+
+  /**
+   * Queues a Sysmon event about `proc` that Sysmon writes at `loggedAt`. RuleName, UtcTime
+   * (`at`), ProcessGuid and ProcessId, which open every Sysmon process event, precede `fields`.
+   */
+  sysmonEvent(proc: Proc, at: number, loggedAt: number, spec: EventSpec, fields: FieldValue[], ref?: EvidenceRef): void {
+    const host = proc.host;
+    host.logs.sysmon.add(loggedAt, spec, this.world.sysmonSystem(host), ['-', sysmonTime(at), proc.guid, proc.pid, ...fields], ref);
+  }
+
+  /** Queues a Security event written by LSASS whose data opens with `subject`'s account fields. */
+  private securityEvent(host: Host, at: number, spec: EventSpec, subject: Subject, fields: FieldValue[], ref?: EvidenceRef): void {
+    const data = [subject.sid, subject.name, subject.domain, subject.logonId, ...fields];
+    host.logs.security.add(at, spec, this.world.securitySystem(host), data, ref);
+  }
 
   /** Creates a process record without writing any event, for processes that predate the logs. */
   bootProcess(
@@ -145,15 +164,12 @@ export class WindowsEvents {
     const parent = options.parent;
     const info = imageInfo(proc.image);
     const sysmonRef = this.world.evtxRef(host, 'sysmon', at, options.step);
-    host.logs.sysmon.add(
+    this.sysmonEvent(
+      proc,
+      at,
       at + this.world.random.int(200, 4000),
       SPECS.sysmonProcessCreated,
-      this.world.sysmonSystem(host),
       [
-        '-',
-        sysmonTime(at),
-        proc.guid,
-        proc.pid,
         proc.image,
         info.fileVersion,
         info.description,
@@ -182,15 +198,12 @@ export class WindowsEvents {
     const target = sameAccount ? null : this.world.subject(host, logon);
     const elevation = TOKEN_ELEVATION[proc.integrity];
     const securityRef = this.world.evtxRef(host, 'security', at, options.step);
-    host.logs.security.add(
+    this.securityEvent(
+      host,
       at,
       SPECS.processCreated,
-      this.world.securitySystem(host),
+      creator,
       [
-        creator.sid,
-        creator.name,
-        creator.domain,
-        creator.logonId,
         BigInt(proc.pid),
         proc.image,
         elevation,
@@ -220,35 +233,24 @@ export class WindowsEvents {
     proc.end = at;
     host.live.delete(proc.pid);
     host.rememberExited(proc);
-    host.logs.sysmon.add(at + this.world.random.int(100, 2000), SPECS.sysmonProcessTerminated, this.world.sysmonSystem(host), [
-      '-',
-      sysmonTime(at),
-      proc.guid,
-      proc.pid,
+    this.sysmonEvent(proc, at, at + this.world.random.int(100, 2000), SPECS.sysmonProcessTerminated, [
       proc.image,
       accountText(proc.logon.account),
     ]);
     const subject = this.world.subject(host, proc.logon);
-    host.logs.security.add(at, SPECS.processExited, this.world.securitySystem(host), [
-      subject.sid,
-      subject.name,
-      subject.domain,
-      subject.logonId,
-      0,
-      BigInt(proc.pid),
-      proc.image,
-    ]);
+    this.securityEvent(host, at, SPECS.processExited, subject, [0, BigInt(proc.pid), proc.image]);
   }
 
   fileCreated(proc: Proc, at: number, file: string, step?: string, description?: string): void {
     this.world.check(at);
     const host = proc.host;
     const ref = this.world.evtxRef(host, 'sysmon', at, step);
-    host.logs.sysmon.add(
+    this.sysmonEvent(
+      proc,
+      at,
       at + this.world.random.int(100, 3000),
       SPECS.sysmonFileCreated,
-      this.world.sysmonSystem(host),
-      ['-', sysmonTime(at), proc.guid, proc.pid, proc.image, file, sysmonTime(at), accountText(proc.logon.account)],
+      [proc.image, file, sysmonTime(at), accountText(proc.logon.account)],
       ref,
     );
     this.world.keyEvent(ref, step, at, host, 'evtx', '11', description ?? `Sysmon: ${proc.image} created ${file}`);
@@ -258,15 +260,12 @@ export class WindowsEvents {
     this.world.check(at);
     const host = source.host;
     const ref = this.world.evtxRef(host, 'sysmon', at, step);
-    host.logs.sysmon.add(
+    this.sysmonEvent(
+      source,
+      at,
       at + this.world.random.int(100, 3000),
       SPECS.sysmonProcessAccess,
-      this.world.sysmonSystem(host),
       [
-        '-',
-        sysmonTime(at),
-        source.guid,
-        source.pid,
         this.world.random.int(300, 2000) * 4,
         source.image,
         target.guid,
@@ -352,15 +351,12 @@ export class WindowsEvents {
       processName === '-' ? 0n : BigInt(processName.endsWith('services.exe') ? host.known.services!.pid : host.known.winlogonHost!.pid);
     const logonProcess = logonProcessName(options.type, pkg);
     const ref = this.world.evtxRef(host, 'security', at, options.step);
-    host.logs.security.add(
+    this.securityEvent(
+      host,
       at,
       SPECS.logon,
-      this.world.securitySystem(host),
+      subject,
       [
-        subject.sid,
-        subject.name,
-        subject.domain,
-        subject.logonId,
         options.account.sid,
         options.account.name,
         options.account.domain,
@@ -399,14 +395,7 @@ export class WindowsEvents {
     );
     if (options.privileged) {
       const privRef = this.world.evtxRef(host, 'security', at, options.step);
-      const s = this.world.subject(host, logon);
-      host.logs.security.add(
-        at,
-        SPECS.specialPrivileges,
-        this.world.securitySystem(host),
-        [s.sid, s.name, s.domain, s.logonId, PRIVILEGES],
-        privRef,
-      );
+      this.securityEvent(host, at, SPECS.specialPrivileges, this.world.subject(host, logon), [PRIVILEGES], privRef);
       this.world.keyEvent(privRef, options.step, at, host, 'evtx', '4672', `Special privileges assigned to ${accountName}`);
     }
     return logon;
@@ -503,13 +492,7 @@ export class WindowsEvents {
     this.world.keyEvent(systemRef, step, at, host, 'evtx', '7045', `Service ${service.name} installed: ${service.imagePath}`);
     const s = this.world.subject(host, by);
     const securityRef = this.world.evtxRef(host, 'security', at, step);
-    host.logs.security.add(
-      at,
-      SPECS.serviceInstalledAudit,
-      this.world.securitySystem(host),
-      [s.sid, s.name, s.domain, s.logonId, service.name, service.imagePath, 0x10, 3, 'LocalSystem'],
-      securityRef,
-    );
+    this.securityEvent(host, at, SPECS.serviceInstalledAudit, s, [service.name, service.imagePath, 0x10, 3, 'LocalSystem'], securityRef);
     this.world.keyEvent(securityRef, step, at, host, 'evtx', '4697', `Service ${service.name} installed by ${s.domain}\\${s.name}`);
   }
 
