@@ -1,11 +1,13 @@
-// One line of the process tree: indentation, expander, name with flag markers, PID,
+// One line of the process tree: indentation, expander, name and flags, PID,
 // start time, source badges, user and command line.
 
 import { memo } from 'react';
 import { PROCESS_SOURCES, type ProcessNode } from '../../../shared/processes.ts';
 import { formatEventTime } from '../time/format.ts';
+import { FlagStrip } from './FlagStrip.tsx';
 import { Highlighted } from './Highlighted.tsx';
-import { flagLabel, SOURCE_LABELS, topSeverity } from './labels.ts';
+import { SOURCE_LABELS } from './labels.ts';
+import { topSeverity } from './severity.ts';
 import type { TreeRow } from './tree.ts';
 
 /** Row height in CSS pixels; the windowing relies on every row having exactly this height. */
@@ -79,16 +81,7 @@ export const ProcessRow = memo(function ProcessRow(props: ProcessRowProps) {
         <span className="process-name" title={node.image ?? node.name}>
           <Highlighted text={node.name} query={query} />
         </span>
-        {node.flags.map((flag) => (
-          <span
-            key={flag.code}
-            className={`flag-marker severity-${flag.severity}`}
-            title={`${flag.severity}: ${flag.explanation}`}
-            data-flag={flag.code}
-          >
-            ⚑ {flagLabel(flag.code)}
-          </span>
-        ))}
+        {node.flags.length > 0 && <FlagStrip flags={node.flags} />}
       </span>
       <span className="process-pid mono">{pidMatched ? <mark>{node.pid}</mark> : (node.pid ?? '—')}</span>
       <span className="process-start mono">{formatEventTime(node.start, zone)}</span>

@@ -110,7 +110,7 @@ function TreeControls() {
         type="button"
         data-testid="process-expand-flagged"
         disabled={flagged === 0}
-        title="Expand the ancestors of every flagged process and select the first one"
+        title="Expand the ancestors of every flagged process and select the first one of the highest severity"
         onClick={expandToFlagged}
       >
         Expand to flagged ({formatCount(flagged)})

@@ -1,6 +1,6 @@
-// Display text for process sources and flag severities.
+// Display text for process sources and flags.
 
-import type { FlagSeverity, ProcessFlag, ProcessNode, ProcessSource } from '../../../shared/processes.ts';
+import type { ProcessNode, ProcessSource } from '../../../shared/processes.ts';
 
 /** Short badge label and a title that explains what the source recorded. */
 export const SOURCE_LABELS: Record<ProcessSource, { label: string; title: string }> = {
@@ -11,20 +11,14 @@ export const SOURCE_LABELS: Record<ProcessSource, { label: string; title: string
   pstree: { label: 'pstree', title: 'Volatility pstree: in the parent and child tree built from the active process list' },
 };
 
-const SEVERITY_ORDER: Record<FlagSeverity, number> = { high: 0, medium: 1, low: 2 };
-
-/** Returns the highest severity among the flags, or null without flags. */
-export function topSeverity(flags: readonly ProcessFlag[]): FlagSeverity | null {
-  let top: FlagSeverity | null = null;
-  for (const flag of flags) {
-    if (top === null || SEVERITY_ORDER[flag.severity] < SEVERITY_ORDER[top]) top = flag.severity;
-  }
-  return top;
-}
-
 /** `hidden_from_pslist` as `hidden from pslist`. */
 export function flagLabel(code: string): string {
   return code.replaceAll('_', ' ');
+}
+
+/** `hidden_from_pslist` as `hidden`: the first word, for chips in a narrow cell. */
+export function flagShortLabel(code: string): string {
+  return code.split('_')[0] || code;
 }
 
 /** Names a process for the timeline's filter chip: `powershell.exe (pid 4242) on WKS01`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleNodes } from './test-helpers.ts';
-import { ancestorsOf, buildForest, expandAll, expandToFlagged, flaggedIds, flattenTree } from './tree.ts';
+import { ancestorsOf, buildForest, expandAll, expandToFlagged, firstMostSevere, flaggedIds, flattenTree } from './tree.ts';
 
 const ids = (rows: { id: number }[]) => rows.map((row) => row.id);
 
@@ -108,5 +108,35 @@ describe('expandToFlagged', () => {
 
   it('lists flagged nodes in tree order', () => {
     expect(flaggedIds(forest)).toEqual([6, 12]);
+  });
+});
+
+describe('firstMostSevere', () => {
+  const lowFlag = { code: 'malfind', severity: 'low', explanation: 'an executable region of zeros' } as const;
+
+  it('picks the first node of the highest severity', () => {
+    // 6 is high and 12 medium; a low flag on 3, earlier in tree order, does not win.
+    const nodes = sampleNodes().map((node) => (node.id === 3 ? { ...node, flags: [lowFlag] } : node));
+    expect(firstMostSevere(buildForest(nodes))).toBe(6);
+  });
+
+  it('takes a medium node over an earlier low one', () => {
+    const nodes = sampleNodes().map((node) => {
+      if (node.id === 6) return { ...node, flags: [lowFlag] };
+      return node;
+    });
+    expect(firstMostSevere(buildForest(nodes))).toBe(12);
+  });
+
+  it('uses the highest flag of a node with several', () => {
+    const nodes = sampleNodes().map((node) =>
+      node.id === 2 ? { ...node, flags: [lowFlag, { ...lowFlag, code: 'x', severity: 'high' as const }] } : node,
+    );
+    expect(firstMostSevere(buildForest(nodes))).toBe(2);
+  });
+
+  it('returns undefined without flags', () => {
+    const nodes = sampleNodes().map((node) => ({ ...node, flags: [] }));
+    expect(firstMostSevere(buildForest(nodes))).toBeUndefined();
   });
 });

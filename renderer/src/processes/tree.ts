@@ -3,6 +3,7 @@
 // to a set of visible nodes.
 
 import type { ProcessNode } from '../../../shared/processes.ts';
+import { severityRank, topSeverity } from './severity.ts';
 
 export interface ProcessForest {
   /** Nodes in the order the API returned them. */
@@ -130,6 +131,22 @@ export function expandToFlagged(forest: ProcessForest, expanded: ReadonlySet<num
 /** Ids of flagged nodes in tree order. */
 export function flaggedIds(forest: ProcessForest): number[] {
   return forest.preorder.filter((id) => forest.byId.get(id)!.flags.length > 0);
+}
+
+/**
+ * Returns the first node in tree order among those with the highest flag severity of the
+ * forest, or undefined without flags. A low hit early in the tree (a malfind region of
+ * zeros in an antivirus process) then does not take the selection from a high one.
+ */
+export function firstMostSevere(forest: ProcessForest): number | undefined {
+  let best: { id: number; rank: number } | undefined;
+  for (const id of forest.preorder) {
+    const severity = topSeverity(forest.byId.get(id)!.flags);
+    if (severity === null) continue;
+    const rank = severityRank(severity);
+    if (best === undefined || rank < best.rank) best = { id, rank };
+  }
+  return best?.id;
 }
 
 /**
