@@ -17,6 +17,8 @@ import { formatEventTime } from '../time/format.ts';
 import { resolveZone } from '../time/zones.ts';
 import { formatEndpoint } from '../timeline/columns.ts';
 import { flagLabel, processFilterLabel, SOURCE_LABELS } from './labels.ts';
+import { type DetailPlacement, placeDetail } from './placement.ts';
+import { bySeverity, severityGlyph } from './severity.ts';
 import { useProcessStore } from './store.ts';
 
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; detail: ProcessDetail };
@@ -29,7 +31,7 @@ function nodeText(node: ProcessNode): string {
 function ProcessLink(props: { node: ProcessNode; testId?: string }) {
   const reveal = useProcessStore((state) => state.reveal);
   return (
-    <button type="button" className="link" data-testid={props.testId} onClick={() => reveal(props.node.id)}>
+    <button type="button" className="link" data-testid={props.testId} onClick={() => void reveal(props.node)}>
       {nodeText(props.node)}
     </button>
   );
@@ -72,10 +74,10 @@ function Flags(props: { detail: ProcessDetail }) {
     <section aria-label="Flags">
       <h3>Flags</h3>
       <ul className="process-flag-list" data-testid="process-flags">
-        {flags.map((flag) => (
-          <li key={flag.code} data-flag={flag.code}>
+        {bySeverity(flags).map((flag) => (
+          <li key={flag.code} data-flag={flag.code} data-severity={flag.severity}>
             <span className={`flag-marker severity-${flag.severity}`}>
-              ⚑ {flag.severity}: {flagLabel(flag.code)}
+              {severityGlyph(flag.severity)} {flag.severity}: {flagLabel(flag.code)}
             </span>
             <div>{flag.explanation}</div>
           </li>
@@ -247,9 +249,30 @@ function DetailBody(props: { detail: ProcessDetail; zone: string }) {
   );
 }
 
+/** Says that the tree beside the pane does not show this process, and offers to show it. */
+function PlacementNotice(props: { node: ProcessNode; placement: DetailPlacement }) {
+  const { node, placement } = props;
+  if (placement.kind === 'shown') return null;
+  const reveal = useProcessStore.getState().reveal;
+  const text =
+    placement.kind === 'other-host'
+      ? `Not in the tree shown: this process ran on ${node.host}${placement.treeHost === null ? '' : `, and the tree shows ${placement.treeHost}`}.`
+      : `Not in the tree shown: the search "${placement.query}" hides it.`;
+  return (
+    <div className="stale-notice" role="status" data-testid="process-details-placement" data-placement={placement.kind}>
+      <span>{text}</span>
+      <button type="button" data-testid="process-details-show" onClick={() => void reveal(node)}>
+        {placement.kind === 'other-host' ? 'Show in tree' : 'Clear search and show'}
+      </button>
+    </div>
+  );
+}
+
 export function ProcessDetails() {
   const detailId = useProcessStore((state) => state.detailId);
   const forest = useProcessStore((state) => state.forest);
+  const treeHost = useProcessStore((state) => state.host);
+  const search = useProcessStore((state) => state.search);
   const setting = useTimeZoneStore((state) => state.zone);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
 
@@ -267,9 +290,18 @@ export function ProcessDetails() {
   }, [detailId]);
 
   if (detailId === null) return null;
-  const node = forest?.byId.get(detailId);
+  const detail = loaded.state === 'ready' && loaded.detail.node.id === detailId ? loaded.detail : null;
+  // The loaded detail names the process on any host, but the forest only on the host it shows.
+  const node = detail?.node ?? forest?.byId.get(detailId);
+  const placement = node ? placeDetail(node, treeHost, search) : null;
+  const away = placement !== null && placement.kind !== 'shown';
   return (
-    <aside className="details process-details" data-testid="process-details" aria-label={`Process ${node ? nodeText(node) : detailId}`}>
+    <aside
+      className={`details process-details${away ? ' details-away' : ''}`}
+      data-testid="process-details"
+      data-placement={placement?.kind}
+      aria-label={`Process ${node ? nodeText(node) : detailId}`}
+    >
       <div className="section-head">
         <h2>{node ? nodeText(node) : `Process ${detailId}`}</h2>
         <button
@@ -281,13 +313,14 @@ export function ProcessDetails() {
           ✕
         </button>
       </div>
+      {node && placement && <PlacementNotice node={node} placement={placement} />}
       {loaded.state === 'loading' && <p className="secondary">Loading…</p>}
       {loaded.state === 'error' && (
         <p className="error" role="alert">
           Could not load process {detailId}: {loaded.message}
         </p>
       )}
-      {loaded.state === 'ready' && loaded.detail.node.id === detailId && <DetailBody detail={loaded.detail} zone={resolveZone(setting)} />}
+      {detail && <DetailBody detail={detail} zone={resolveZone(setting)} />}
     </aside>
   );
 }

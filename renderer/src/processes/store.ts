@@ -3,11 +3,11 @@
 // store so the view finds it unchanged after a visit to another view.
 
 import { create } from 'zustand';
-import type { ProcessHost } from '../../../shared/processes.ts';
+import type { ProcessHost, ProcessNode } from '../../../shared/processes.ts';
 import { api } from '../api/client.ts';
 import { describeError } from '../api/errors.ts';
 import { type SearchResult, searchForest, stepMatchIndex } from './search.ts';
-import { ancestorsOf, buildForest, expandAll, expandAncestors, expandToFlagged, flaggedIds, type ProcessForest } from './tree.ts';
+import { ancestorsOf, buildForest, expandAll, expandAncestors, expandToFlagged, firstMostSevere, type ProcessForest } from './tree.ts';
 
 interface ProcessState {
   hosts: ProcessHost[] | null;
@@ -18,7 +18,12 @@ interface ProcessState {
   loading: boolean;
   expanded: Set<number>;
   selectedId: number | null;
-  /** The node whose details the pane shows; set by a click or Enter, not by arrow keys. */
+  /**
+   * The node whose details the pane shows, set by a click or Enter but not by arrow keys. It
+   * stays when another host is chosen, so the pane can keep a process beside another tree,
+   * and is cleared when the case's data changes, because ids are only stable within one
+   * build of the process table.
+   */
   detailId: number | null;
   searchText: string;
   search: SearchResult | null;
@@ -39,8 +44,11 @@ interface ProcessState {
   expandToFlagged(): void;
   select(id: number, reveal?: boolean): void;
   open(id: number): void;
-  /** Selects a node anywhere in the forest: expands its ancestors, clears a search that hides it, opens its details. */
-  reveal(id: number): void;
+  /**
+   * Selects a node and opens its details: loads its host's tree when another host shows,
+   * expands its ancestors and clears a search that hides it.
+   */
+  reveal(node: Pick<ProcessNode, 'id' | 'host'>): Promise<void>;
   setSearch(text: string): void;
   stepMatch(step: 1 | -1): void;
 }
@@ -54,9 +62,19 @@ function initialExpansion(forest: ProcessForest): Set<number> {
 let treeRequest = 0;
 
 export const useProcessStore = create<ProcessState>()((set, get) => {
-  const loadTree = async (host: string) => {
+  /** Loads the tree of `host`. With `keepDetail`, the details pane keeps its process, which may run on another host. */
+  const loadTree = async (host: string, keepDetail: boolean) => {
     const request = ++treeRequest;
-    set({ host, forest: null, treeError: null, loading: true, selectedId: null, detailId: null, search: null, matchIndex: -1 });
+    set({
+      host,
+      forest: null,
+      treeError: null,
+      loading: true,
+      selectedId: null,
+      ...(keepDetail ? {} : { detailId: null }),
+      search: null,
+      matchIndex: -1,
+    });
     try {
       const forest = buildForest(await api.processTree(host));
       if (request !== treeRequest) return;
@@ -117,10 +135,10 @@ export const useProcessStore = create<ProcessState>()((set, get) => {
         set({ host: null, forest: null, treeError: null, loading: false });
         return;
       }
-      await loadTree(host);
+      await loadTree(host, false);
     },
 
-    chooseHost: (host) => loadTree(host),
+    chooseHost: (host) => loadTree(host, true),
 
     toggle: (id) => {
       const { expanded } = get();
@@ -158,7 +176,7 @@ export const useProcessStore = create<ProcessState>()((set, get) => {
     expandToFlagged: () => {
       const { forest, expanded } = get();
       if (!forest) return;
-      const first = flaggedIds(forest)[0];
+      const first = firstMostSevere(forest);
       set((state) => ({
         expanded: expandToFlagged(forest, expanded),
         ...(first === undefined ? {} : { selectedId: first, revealRequest: state.revealRequest + 1 }),
@@ -169,7 +187,12 @@ export const useProcessStore = create<ProcessState>()((set, get) => {
 
     open: (id) => set({ selectedId: id, detailId: id }),
 
-    reveal: (id) => {
+    reveal: async ({ id, host }) => {
+      if (get().host !== host) {
+        await loadTree(host, true);
+        // Another host chosen while the tree loaded wins over this reveal.
+        if (get().host !== host) return;
+      }
       const { forest, expanded, search } = get();
       if (!forest?.byId.has(id)) return;
       const hiddenBySearch = search !== null && !search.visible.has(id);
