@@ -10,7 +10,9 @@ import { useTimeZoneStore } from '../state/timeZone.ts';
 import { formatEventTime } from '../time/format.ts';
 import { resolveZone, zoneLabel } from '../time/zones.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { activeConditions } from './membership.ts';
 import { prettyJson } from './prettyJson.ts';
+import { type Membership, useResultMembership } from './useResultMembership.ts';
 
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; detail: EventDetail };
 
@@ -81,11 +83,42 @@ function OriginalRecord(props: { data: string }) {
   );
 }
 
+/**
+ * Returns true inside a text field or a grid popup such as a column's filter menu. Escape
+ * there clears the field or closes the popup, and the details pane stays open.
+ */
+function ownsEscape(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('input, textarea, select, .ag-popup') !== null;
+}
+
+/** Tells that the timeline's current results leave the shown event out, and which conditions are set. */
+function MembershipNotice(props: { membership: Membership }) {
+  const { membership } = props;
+  if (membership.state === 'error') {
+    return (
+      <p className="secondary" data-testid="details-membership-error">
+        Could not check whether this event is in the current results: {membership.message}
+      </p>
+    );
+  }
+  if (membership.state !== 'out') return null;
+  const conditions = activeConditions(membership.query);
+  return (
+    <div className="stale-notice" role="status" data-testid="details-not-in-results">
+      <span>
+        Not in the timeline's current results
+        {conditions.length > 0 ? ` (${conditions.join(', ')})` : ''}. The details stay for reference.
+      </span>
+    </div>
+  );
+}
+
 export function DetailsPane() {
   const eventId = useSelectionStore((state) => state.eventId);
   const select = useSelectionStore((state) => state.select);
   const setting = useTimeZoneStore((state) => state.zone);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const membership = useResultMembership(eventId);
 
   useEffect(() => {
     if (eventId === null) return;
@@ -102,7 +135,7 @@ export function DetailsPane() {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented) select(null);
+      if (event.key === 'Escape' && !event.defaultPrevented && !ownsEscape(event.target)) select(null);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
@@ -110,20 +143,26 @@ export function DetailsPane() {
 
   if (eventId === null) return null;
   return (
-    <aside className="details" data-testid="details-pane" aria-label={`Event ${eventId}`}>
+    <aside
+      className={`details${membership.state === 'out' ? ' details-away' : ''}`}
+      data-testid="details-pane"
+      data-membership={membership.state}
+      aria-label={`Event ${eventId}`}
+    >
       <div className="section-head">
         <h2>Event {eventId}</h2>
         <button type="button" data-testid="details-close" aria-label="Close details (Escape)" onClick={() => select(null)}>
           ✕
         </button>
       </div>
+      <MembershipNotice membership={membership} />
       {loaded.state === 'loading' && <p className="secondary">Loading…</p>}
       {loaded.state === 'error' && (
         <p className="error" role="alert">
           Could not load event {eventId}: {loaded.message}
         </p>
       )}
-      {loaded.state === 'ready' && (
+      {loaded.state === 'ready' && loaded.detail.row.event_id === eventId && (
         <>
           <Citation detail={loaded.detail} />
           <FieldTable detail={loaded.detail} zone={resolveZone(setting)} zoneText={zoneLabel(setting)} />
