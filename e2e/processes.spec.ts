@@ -7,8 +7,9 @@ import type { Locator, Page } from '@playwright/test';
 import { FIN_HOST, HR_HOST } from './support/process-bundle.ts';
 import './support/grid-window.ts';
 import { importThroughDialog } from './support/import-dialog.ts';
+import { expectNameAndFlagsShown } from './support/process-rows.ts';
 import { expect, test } from './support/process-workbench.ts';
-import { countsText } from './support/timeline-ui.ts';
+import { countsText, rowCell } from './support/timeline-ui.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -56,6 +57,8 @@ test('expand to flagged shows the hidden process', async ({ processCase }) => {
   const flag = node.locator('[data-flag="hidden_from_pslist"]');
   await expect(flag).toBeVisible();
   await expect(flag).toHaveAttribute('title', /^high: .*pslist/);
+  expect(await expectNameAndFlagsShown(node, hidden.name)).toEqual(['hidden_from_pslist']);
+  expect(await expectNameAndFlagsShown(nodeByPid(page, hidden.parentPid), 'powershell.exe')).toEqual(['encoded_powershell']);
 
   await expect(node.locator('[data-source="sysmon"]')).toHaveText('Sysmon');
   await expect(node.locator('[data-source="psscan"]')).toHaveText('psscan');
@@ -127,9 +130,13 @@ test('search narrows the tree to matches and their ancestors', async ({ processC
   await expect(page.getByTestId('process-match-count')).toHaveText('1 of 1 match');
   await expect(nodeByPid(page, hidden.pid).locator('.process-pid mark')).toHaveText(String(hidden.pid));
 
-  // Several matches: Enter steps to the next one.
+  // Several matches: Enter steps to the next one. The search hides the process whose
+  // details are open, and the pane reports it.
+  const details = page.getByTestId('process-details');
   await search.fill('svchost');
   await expect(page.getByTestId('process-match-count')).toHaveText('1 of 2 matches');
+  await expect(details).toHaveAttribute('data-placement', 'hidden-by-search');
+  await expect(details.getByTestId('process-details-placement')).toContainText('the search "svchost" hides it');
   await search.press('Enter');
   await expect(page.getByTestId('process-match-count')).toHaveText('2 of 2 matches');
   await page.getByTestId('process-match-next').click();
@@ -139,6 +146,16 @@ test('search narrows the tree to matches and their ancestors', async ({ processC
   await expect(search).toHaveValue('');
   await expect(page.getByTestId('process-match-count')).toHaveCount(0);
   await expect(nodeByPid(page, hidden.pid)).toBeVisible();
+  await expect(details).toHaveAttribute('data-placement', 'shown');
+
+  // The pane's button clears a search that hides its process and selects it.
+  await search.fill('svchost');
+  await expect(details).toHaveAttribute('data-placement', 'hidden-by-search');
+  await details.getByTestId('process-details-show').click();
+  await expect(search).toHaveValue('');
+  await expect(nodeByPid(page, hidden.pid)).toHaveAttribute('aria-selected', 'true');
+  await expect(details).toHaveAttribute('data-placement', 'shown');
+  await expect(details.getByTestId('process-details-placement')).toHaveCount(0);
 });
 
 test('details show sources, flag and activity', async ({ processCase }) => {
@@ -176,6 +193,14 @@ test('details show sources, flag and activity', async ({ processCase }) => {
 test('jump shows the process events on the timeline', async ({ processCase }) => {
   const { page, bundle } = processCase;
   const { hidden } = bundle;
+  // An event selected on the whole timeline before the jump.
+  await page.getByTestId('nav-timeline').click();
+  await rowCell(page, 0, 'message').click();
+  const pane = page.getByTestId('details-pane');
+  const selectedId = Number(await pane.getByTestId('details-fields').locator('tr[data-field="event_id"] td').textContent());
+  await expect(pane).toHaveAttribute('data-membership', 'in');
+  await page.getByTestId('nav-processes').click();
+
   const jump = page.getByTestId('process-jump');
   await expect(jump).toHaveText(`Show ${hidden.events} events on timeline`);
   await jump.click();
@@ -186,19 +211,27 @@ test('jump shows the process events on the timeline', async ({ processCase }) =>
   await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(hidden.events, bundle.total));
   await expect.poll(() => page.evaluate(() => window.casebookTimelineGrid?.getDisplayedRowCount())).toBe(hidden.events);
   const gridRows = await page.evaluate(() => {
-    const rows: { source: string; code: string | null }[] = [];
+    const rows: { id: number; source: string; code: string | null }[] = [];
     window.casebookTimelineGrid?.forEachNode((row) => {
-      if (row.data) rows.push({ source: row.data.source, code: row.data.event_code });
+      if (row.data) rows.push({ id: row.data.event_id, source: row.data.source, code: row.data.event_code });
     });
     return rows;
   });
   // Sysmon 1, 3 and 11 in the log and the psscan row from memory.
   expect(gridRows.map((row) => `${row.source}:${row.code ?? ''}`).sort()).toEqual(['evtx:1', 'evtx:11', 'evtx:3', 'memory:']);
+
+  // The event selected before stays in the pane, marked as outside the process's events.
+  expect(gridRows.map((row) => row.id)).not.toContain(selectedId);
+  await expect(pane).toHaveAttribute('aria-label', `Event ${selectedId}`);
+  await expect(pane).toHaveAttribute('data-membership', 'out');
+  await expect(pane.getByTestId('details-not-in-results')).toContainText('process filter');
   await page.screenshot({ path: `${SCREENSHOTS}/process-jump.png` });
 
   await page.getByTestId('timeline-process-filter-remove').click();
   await expect(chip).toHaveCount(0);
   await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(bundle.total, bundle.total));
+  await expect(pane).toHaveAttribute('data-membership', 'in');
+  await expect(pane.getByTestId('details-not-in-results')).toHaveCount(0);
 });
 
 test('process view keeps its state across views', async ({ processCase }) => {
@@ -226,12 +259,36 @@ test('start times follow the display time zone', async ({ processCase }) => {
 
 test('another host loads its own tree', async ({ processCase }) => {
   const { page, bundle } = processCase;
+  const { hidden } = bundle;
   await page.getByTestId('process-host').selectOption(HR_HOST);
   await expect(page.getByRole('tree')).toHaveAttribute('aria-label', `Processes on ${HR_HOST}`);
-  await expect(page.getByTestId('process-details')).toHaveCount(0);
   await expect(page.getByTestId('process-expand-flagged')).toBeDisabled();
   await expect(page.getByTestId('process-counts')).toHaveText(`${bundle.hosts[1]!.processes} processes, 0 flagged`);
-  await expect(nodeByPid(page, bundle.hidden.pid)).toHaveCount(0);
+  await expect(nodeByPid(page, hidden.pid)).toHaveCount(0);
+
+  // The pane keeps the process of the first host and says that this tree does not show it.
+  const details = page.getByTestId('process-details');
+  await expect(details).toHaveAttribute('aria-label', `Process ${hidden.name} (PID ${hidden.pid})`);
+  await expect(details).toHaveAttribute('data-placement', 'other-host');
+  await expect(details.getByTestId('process-details-placement')).toContainText(`ran on ${FIN_HOST}, and the tree shows ${HR_HOST}`);
+  await expect(details.locator('dd[data-field="Host"]')).toHaveText(FIN_HOST);
+  await page.screenshot({ path: `${SCREENSHOTS}/process-details-other-host.png` });
+});
+
+test('details pane leads back to its host', async ({ processCase }) => {
+  const { page, bundle } = processCase;
+  const { hidden } = bundle;
+  const details = page.getByTestId('process-details');
+  await details.getByTestId('process-details-show').click();
+  await expect(page.getByTestId('process-host')).toHaveValue(FIN_HOST);
+  await expect(page.getByRole('tree')).toHaveAttribute('aria-label', `Processes on ${FIN_HOST}`);
+  await expect(nodeByPid(page, hidden.pid)).toHaveAttribute('aria-selected', 'true');
+  await expect(details).toHaveAttribute('data-placement', 'shown');
+  await expect(details.getByTestId('process-details-placement')).toHaveCount(0);
+
+  // The close button still empties the pane.
+  await details.getByTestId('process-details-close').click();
+  await expect(details).toHaveCount(0);
 });
 
 test('process pages stay on the loopback host', async ({ processCase }) => {

@@ -8,6 +8,7 @@ import type { TimelineRow } from '../shared/events.ts';
 import type { KeyEvent, KeyProcess } from './support/scenario-bundle.ts';
 import './support/grid-window.ts';
 import { importThroughDialog } from './support/import-dialog.ts';
+import { expectNameAndFlagsShown } from './support/process-rows.ts';
 import { expect, test } from './support/scenario-workbench.ts';
 import { countsText, rowCell, setColumnFilter } from './support/timeline-ui.ts';
 
@@ -49,8 +50,13 @@ function logName(event: KeyEvent): string {
     .replaceAll('%4', '/');
 }
 
+/** Returns the base name of a key process's image, as the tree names the process. */
+function baseName(process: Pick<KeyProcess, 'image'>): string {
+  return process.image.split('\\').at(-1)!;
+}
+
 function nodeOf(page: Page, process: Pick<KeyProcess, 'pid' | 'image'>): Locator {
-  const name = process.image.split('\\').at(-1)!;
+  const name = baseName(process);
   return page.locator(`[role="treeitem"][data-pid="${process.pid}"]`).filter({ hasText: name });
 }
 
@@ -211,6 +217,45 @@ test('key events open with their locators', async ({ scenarioCase }) => {
   await expect(page.getByTestId('timeline-counts')).toHaveText(countsText(total, total));
 });
 
+test('details mark an event the query leaves out', async ({ scenarioCase }) => {
+  const { page } = scenarioCase;
+  const pane = page.getByTestId('details-pane');
+  const notice = pane.getByTestId('details-not-in-results');
+  await settledRows(page);
+  await rowCell(page, 0, 'message').click();
+  await expect(pane).toBeVisible();
+  const fields = pane.getByTestId('details-fields');
+  const eventId = Number(await fields.locator('tr[data-field="event_id"] td').textContent());
+  const source = (await fields.locator('tr[data-field="source"] td').textContent())!;
+  const locator = (await pane.getByTestId('details-locator').textContent())!;
+  await expect(pane).toHaveAttribute('data-membership', 'in');
+  await expect(notice).toHaveCount(0);
+
+  // The encoded PowerShell commands of the incident: a handful of events, all loaded at once.
+  await applySearch(page, '-Enc');
+  const { rows, matched } = await settledRows(page, (row) => row.event_id !== eventId);
+  expect(rows, 'every row of the search loaded').toHaveLength(matched);
+  await expect(notice).toContainText('search "-Enc"');
+  await expect(pane).toHaveAttribute('data-membership', 'out');
+  await expect(pane).toHaveAttribute('aria-label', `Event ${eventId}`);
+  await expect(pane.getByTestId('details-locator')).toHaveText(locator);
+  await page.screenshot({ path: `${SCREENSHOTS}/scenario-details-not-in-results.png` });
+
+  await applySearch(page, '');
+  await expect(pane).toHaveAttribute('data-membership', 'in');
+  await expect(notice).toHaveCount(0);
+
+  // A column filter for another source leaves the event out too.
+  await setColumnFilter(page, 'source', source === 'evtx' ? 'zeek' : 'evtx');
+  await expect(notice).toContainText('column filter');
+  await page.getByTestId('clear-filters').click();
+  await expect(pane).toHaveAttribute('data-membership', 'in');
+  await expect(notice).toHaveCount(0);
+
+  await page.keyboard.press('Escape');
+  await expect(pane).toHaveCount(0);
+});
+
 test('expand to flagged reveals the hidden process', async ({ scenarioCase }) => {
   const { page, bundle } = scenarioCase;
   const { key } = bundle;
@@ -256,12 +301,65 @@ test('expand to flagged reveals the hidden process', async ({ scenarioCase }) =>
   await page.screenshot({ path: `${SCREENSHOTS}/scenario-process-tree.png` });
 });
 
+test('flagged rows keep their names visible', async ({ scenarioCase }) => {
+  const { page, bundle } = scenarioCase;
+  const { key } = bundle;
+  const host = key.hosts[0]!;
+  const processes = key.processes.filter((process) => process.host === host.name);
+  const hidden = processes.find((process) => process.hidden_from_pslist)!;
+  const word = processes.find((process) => process.image.endsWith('\\WINWORD.EXE'))!;
+  const shell = processes.find((process) => process.ppid === word.pid && process.image.endsWith('\\powershell.exe'))!;
+  const shellNode = nodeOf(page, shell);
+  const hiddenNode = nodeOf(page, hidden);
+  const details = page.getByTestId('process-details');
+
+  // The hidden process has the longest name and sits deepest; the shell has the most flags.
+  await hiddenNode.scrollIntoViewIfNeeded();
+  expect(await expectNameAndFlagsShown(hiddenNode, baseName(hidden))).toEqual(['hidden_from_pslist']);
+  const shellCodes = await expectNameAndFlagsShown(shellNode, baseName(shell));
+
+  // Opening the details pane narrows the tree; the rows stay as they were.
+  await shellNode.click();
+  await expect(details).toHaveAttribute('aria-label', `Process ${baseName(shell)} (PID ${shell.pid})`);
+  expect(await expectNameAndFlagsShown(shellNode, baseName(shell))).toEqual(shellCodes);
+  expect(await expectNameAndFlagsShown(hiddenNode, baseName(hidden))).toEqual(['hidden_from_pslist']);
+
+  // The row stands for every flag the details pane lists, whether as a chip or in a badge.
+  const items = details.getByTestId('process-flags').locator('li[data-flag]');
+  await expect(items).toHaveCount(shellCodes.length);
+  const listed = await items.evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset.flag!));
+  expect(listed.length, 'flags of the shell started by WINWORD.EXE').toBeGreaterThanOrEqual(3);
+  expect(listed).toEqual(expect.arrayContaining(['office_spawns_shell', 'encoded_powershell']));
+  expect([...shellCodes].sort()).toEqual([...listed].sort());
+  await shellNode.screenshot({ path: `${SCREENSHOTS}/scenario-flagged-row.png` });
+});
+
+test('low flags look weaker than high ones', async ({ scenarioCase }) => {
+  const { page } = scenarioCase;
+  const style = (marker: Locator) =>
+    marker.evaluate((element) => {
+      const computed = getComputedStyle(element);
+      return { background: computed.backgroundColor, weight: Number(computed.fontWeight), text: element.textContent ?? '' };
+    });
+  const high = await style(page.locator('[role="treeitem"][aria-selected="true"] [data-flag].severity-high').first());
+  // An antivirus process near the top of the tree has a malfind hit on a region of zeros, graded low.
+  await page.getByRole('tree').evaluate((tree) => {
+    tree.scrollTop = 0;
+  });
+  const low = await style(page.locator('[role="treeitem"] [data-flag].severity-low').first());
+  expect(low.background, 'low flag background').toBe('rgba(0, 0, 0, 0)');
+  expect(high.background, 'high flag background').not.toBe('rgba(0, 0, 0, 0)');
+  expect(low.weight).toBeLessThan(high.weight);
+  expect(low.text.startsWith('⚐'), `outlined glyph in "${low.text}"`).toBe(true);
+  expect(high.text.startsWith('⚑'), `filled glyph in "${high.text}"`).toBe(true);
+});
+
 test('jump shows the hidden process events', async ({ scenarioCase }) => {
   const { page, bundle } = scenarioCase;
   const { key } = bundle;
   const host = key.hosts[0]!;
   const hidden = key.processes.find((process) => process.host === host.name && process.hidden_from_pslist)!;
-  const name = hidden.image.split('\\').at(-1)!;
+  const name = baseName(hidden);
   // Key events that record the process itself carry its start time, such as its psscan row.
   const ownEvents = key.events.filter((event) => event.host === host.name && event.time === hidden.start);
   expect(ownEvents.length, `key events at the start of ${name}`).toBeGreaterThan(0);
