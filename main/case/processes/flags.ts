@@ -7,9 +7,11 @@ import type { FlagSeverity } from '../../../shared/processes.ts';
 import { gradeMalfindRegions } from './malfind.ts';
 import {
   BROWSERS,
+  CREDENTIAL_DUMP_PATTERN,
   DOWNLOAD_CRADLE_PATTERN,
   ENCODED_COMMAND_PATTERN,
   KNOWN_NAMES,
+  LOG_CLEARING_PATTERN,
   OFFICE_APPS,
   POWERSHELL_NAMES,
   SCRIPT_HOSTS,
@@ -52,6 +54,18 @@ function spawnRule(code: string, severity: FlagSeverity, parents: readonly strin
     select: `SELECT i.instance_id, ${PARENT_WHO} || ' started the shell ' || ${who('i')} || ', which ${kind} rarely do'
       FROM ${WITH_PARENT}
       WHERE i.canonical_name IN ${sqlList(SHELLS)} AND ${PARENT_NAME} IN ${sqlList(parents)}`,
+  };
+}
+
+/** A high flag for command lines matching `pattern`, naming the matched text. */
+function commandRule(code: string, pattern: string, action: string): FlagRule {
+  return {
+    code,
+    severity: 'high',
+    select: `SELECT i.instance_id, 'the command line of ' || ${who('i')} || ' ${action} ('
+        || regexp_extract(i.command_line, ${sqlString(pattern)}, 1) || '): ' || ${shortCommand('i.command_line')}
+      FROM process_instances i
+      WHERE regexp_matches(i.command_line, ${sqlString(pattern)})`,
   };
 }
 
@@ -174,6 +188,8 @@ export const FLAG_RULES: FlagRule[] = [
   spawnRule('office_spawns_shell', 'high', OFFICE_APPS, 'Office applications'),
   spawnRule('browser_spawns_shell', 'high', BROWSERS, 'browsers'),
   spawnRule('script_host_spawns_shell', 'medium', SCRIPT_HOSTS, 'script hosts'),
+  // PsExec and service-based lateral movement run their payload as a service, so the shell's parent is services.exe.
+  spawnRule('service_spawns_shell', 'medium', ['services.exe'], 'services'),
   {
     code: 'encoded_powershell',
     severity: 'high',
@@ -191,6 +207,8 @@ export const FLAG_RULES: FlagRule[] = [
       FROM process_instances i
       WHERE regexp_matches(i.command_line, ${sqlString(DOWNLOAD_CRADLE_PATTERN)})`,
   },
+  commandRule('credential_dumping', CREDENTIAL_DUMP_PATTERN, 'dumps LSASS memory, where Windows keeps credentials'),
+  commandRule('log_clearing', LOG_CLEARING_PATTERN, 'clears event logs'),
   ...unusualParentRules(),
   ...unusualPathRules(),
   {

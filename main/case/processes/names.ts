@@ -74,3 +74,15 @@ export const ENCODED_COMMAND_PATTERN = `(?i)(?:^|\\s)[-/\\x{2013}\\x{2014}\\x{20
 /** Download cradles: .NET and PowerShell download calls, or Invoke-Expression together with a URL. */
 export const DOWNLOAD_CRADLE_PATTERN =
   '(?i)(downloadstring|downloadfile|downloaddata|invoke-webrequest|\\biwr\\b|invoke-restmethod|\\birm\\b|net\\.webclient|start-bitstransfer|(?:\\biex\\b|invoke-expression).*https?://|https?://.*(?:\\biex\\b|invoke-expression))';
+
+/**
+ * Command lines that dump LSASS memory for credentials: comsvcs.dll's MiniDump export
+ * (by name or ordinal #24), ProcDump or similar tools aimed at lsass, Mimikatz's
+ * sekurlsa module and PowerSploit's Out-Minidump.
+ */
+export const CREDENTIAL_DUMP_PATTERN =
+  '(?i)(comsvcs(?:\\.dll)?[\\s,"]+#?(?:minidump|24)\\b|\\bprocdump(?:64)?(?:\\.exe)?\\b.*\\blsass|sekurlsa::|out-minidump|\\blsass(?:\\.exe)?\\b.*\\.dmp\\b)';
+
+/** Command lines that clear or shrink Windows event logs or the NTFS change journal. */
+export const LOG_CLEARING_PATTERN =
+  '(?i)(\\bwevtutil(?:\\.exe)?\\s+(?:cl|clear-log)\\b|clear-eventlog|remove-eventlog|\\[system\\.diagnostics\\.eventing\\.reader\\.eventlogsession\\]::globalsession\\.clearlog|\\bfsutil(?:\\.exe)?\\s+usn\\s+deletejournal)';

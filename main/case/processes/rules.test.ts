@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessNode, ProcessSighting } from '../../../shared/processes.ts';
 import { findConflicts } from './conflicts.ts';
 import { chooseMemoryHost, MEMORY_HOST } from './hosts.ts';
-import { DOWNLOAD_CRADLE_PATTERN, ENCODED_COMMAND_PATTERN } from './names.ts';
+import { CREDENTIAL_DUMP_PATTERN, DOWNLOAD_CRADLE_PATTERN, ENCODED_COMMAND_PATTERN, LOG_CLEARING_PATTERN } from './names.ts';
 import { treeOrder } from './nodes.ts';
 import { cycleBreaks } from './parents.ts';
 import { imageFolderSql, memoryNameMatchesSql, sqlString } from './sql-text.ts';
@@ -50,6 +50,37 @@ describe('command-line patterns', () => {
   for (const [commandLine, expected] of cradles) {
     it(`download cradle: ${commandLine}`, async () => {
       expect(await evaluate(`regexp_matches(${sqlString(commandLine)}, ${sqlString(DOWNLOAD_CRADLE_PATTERN)})`)).toBe(expected);
+    });
+  }
+});
+
+describe('credential dumping and log clearing patterns', () => {
+  const dumps: [string, boolean][] = [
+    ['rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 900 C:\\Temp\\l.dmp full', true],
+    ['rundll32 comsvcs.dll #24 900 out.dmp full', true],
+    ['procdump64.exe -accepteula -ma lsass.exe lsass.dmp', true],
+    ['mimikatz.exe "privilege::debug" "sekurlsa::logonpasswords" exit', true],
+    ['powershell Get-Process lsass | Out-Minidump -DumpFilePath C:\\Temp', true],
+    ['procdump.exe -ma w3wp.exe w3wp.dmp', false],
+    ['rundll32.exe shell32.dll,Control_RunDLL', false],
+  ];
+  for (const [commandLine, expected] of dumps) {
+    it(`credential dump: ${commandLine}`, async () => {
+      expect(await evaluate(`regexp_matches(${sqlString(commandLine)}, ${sqlString(CREDENTIAL_DUMP_PATTERN)})`)).toBe(expected);
+    });
+  }
+
+  const clears: [string, boolean][] = [
+    ['wevtutil.exe cl Security', true],
+    ['wevtutil clear-log System', true],
+    ['powershell Clear-EventLog -LogName Security', true],
+    ['fsutil usn deletejournal /d C:', true],
+    ['wevtutil qe Security /c:5', false],
+    ['wevtutil.exe gl Security', false],
+  ];
+  for (const [commandLine, expected] of clears) {
+    it(`log clearing: ${commandLine}`, async () => {
+      expect(await evaluate(`regexp_matches(${sqlString(commandLine)}, ${sqlString(LOG_CLEARING_PATTERN)})`)).toBe(expected);
     });
   }
 });
