@@ -1,10 +1,19 @@
 // Writes a deterministic evidence bundle of Zeek TSV logs (conn, dns, http) plus a
-// small zip of more logs. It also returns what the timeline must show for it: the event
-// total, the last event, and the events of one source address and of one search term.
+// small zip of more logs, with records drawn from the project's office traffic model. It
+// also returns what the timeline must show for it: the event total, the last event, and
+// the events of one source address and of one search term.
 
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { EventCounter, type EvidenceRef, newRef } from '../../main/scenario/evidence.ts';
+import { SeededRandom } from '../../main/scenario/random.ts';
+import { parseIsoMicros } from '../../main/scenario/time.ts';
+import { OfficeTraffic, type Site } from '../../main/scenario/zeek/office-traffic.ts';
+import { connRow, dnsRow, httpRow, type ZeekEndpoints } from '../../main/scenario/zeek/rows.ts';
+import { ZEEK_SCHEMAS } from '../../main/scenario/zeek/schemas.ts';
+import { ZeekSink } from '../../main/scenario/zeek/sink.ts';
 import { writeStoredZip } from './zip.ts';
 
 type LogName = 'conn' | 'dns' | 'http';
@@ -41,139 +50,31 @@ export interface GeneratedBundle {
   searchTerm: { text: string; records: GeneratedRecord[] };
 }
 
-const LOG_HEADERS: Record<LogName, { fields: string[]; types: string[] }> = {
-  conn: {
-    fields: [
-      'ts',
-      'uid',
-      'id.orig_h',
-      'id.orig_p',
-      'id.resp_h',
-      'id.resp_p',
-      'proto',
-      'service',
-      'duration',
-      'orig_bytes',
-      'resp_bytes',
-      'conn_state',
-    ],
-    types: ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'interval', 'count', 'count', 'string'],
-  },
-  dns: {
-    fields: [
-      'ts',
-      'uid',
-      'id.orig_h',
-      'id.orig_p',
-      'id.resp_h',
-      'id.resp_p',
-      'proto',
-      'trans_id',
-      'query',
-      'qtype_name',
-      'rcode_name',
-      'answers',
-    ],
-    types: ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'count', 'string', 'string', 'string', 'vector[string]'],
-  },
-  http: {
-    fields: [
-      'ts',
-      'uid',
-      'id.orig_h',
-      'id.orig_p',
-      'id.resp_h',
-      'id.resp_p',
-      'trans_depth',
-      'method',
-      'host',
-      'uri',
-      'user_agent',
-      'status_code',
-    ],
-    types: ['time', 'string', 'addr', 'port', 'addr', 'port', 'count', 'string', 'string', 'string', 'string', 'count'],
-  },
-};
-
-/** Lines before the first record: #separator, #set_separator, #empty_field, #unset_field, #path, #open, #fields, #types. */
-const HEADER_LINES = 8;
-
-const SUSPECT_IP = '10.30.0.77';
-const SEARCH_DOMAIN = 'exfil-drop.example.test';
-const WORKSTATIONS = Array.from({ length: 60 }, (_, index) => `10.30.0.${10 + index}`);
-const SERVERS = ['93.184.216.34', '198.51.100.20', '203.0.113.25', '192.0.2.77'];
-const DOMAINS = ['www.example.com', 'updates.example.net', 'mail.example.org', 'cdn.example.com'];
-const RESOLVER = '10.30.0.2';
-/** 2024-03-10T06:00:00Z in microseconds. */
-const START_MICROS = 1_710_050_400_000_000n;
-
-/** xorshift32: small, fast and the same on every machine. */
-class Xorshift {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
-  }
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state;
-  }
-  below(limit: number): number {
-    return this.next() % limit;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)]!;
-  }
-}
-
-function zeekTime(micros: bigint): string {
-  const seconds = micros / 1_000_000n;
-  const fraction = (micros % 1_000_000n).toString().padStart(6, '0');
-  return `${seconds}.${fraction}`;
-}
-
-function header(log: LogName): string {
-  const { fields, types } = LOG_HEADERS[log];
-  return [
-    '#separator \\x09',
-    '#set_separator\t,',
-    '#empty_field\t(empty)',
-    '#unset_field\t-',
-    `#path\t${log}`,
-    '#open\t2024-03-10-06-00-00',
-    `#fields\t${fields.join('\t')}`,
-    `#types\t${types.join('\t')}`,
-  ].join('\n');
-}
-
-/** Display text of a time in UTC as the timeline shows it: `2024-03-10 06:00:00.000123`. */
-export function utcDisplay(micros: bigint): string {
-  const iso = new Date(Number(micros / 1000n)).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${(micros % 1_000_000n).toString().padStart(6, '0')}`;
-}
-
-class LogWriter {
-  readonly lines: string[] = [];
-  constructor(
-    readonly log: LogName,
-    readonly evidencePath: string,
-  ) {}
-  add(values: string[]): number {
-    this.lines.push(values.join('\t'));
-    return HEADER_LINES + this.lines.length;
-  }
-  content(): Buffer {
-    return Buffer.from(`${header(this.log)}\n${this.lines.join('\n')}\n#close\t2024-03-10-23-59-59\n`, 'utf8');
-  }
-}
+/** Not in OFFICE_WORKSTATIONS, so only the records the schedule assigns to it (every 23rd) have it as source. */
+const SUSPECT_IP = '10.20.1.77';
+/** A site of its own, so its name occurs in no other record. */
+const SEARCH_SITE: Site = { name: 'exfil-drop.example.test', address: '203.0.113.99' };
+const START_MICROS = parseIsoMicros('2024-03-10T06:00:00Z');
+const CLOSE_MICROS = parseIsoMicros('2024-03-10T23:59:59Z');
 
 interface Counts {
   conn: number;
   dns: number;
   http: number;
+}
+
+/** One log file being written and its path inside the bundle. */
+interface LogFile {
+  log: LogName;
+  file: string;
+  evidencePath: string;
+  sink: ZeekSink;
+}
+
+interface Written {
+  record: Omit<GeneratedRecord, 'line'>;
+  ref: EvidenceRef;
+  hasSearchTerm: boolean;
 }
 
 /**
@@ -184,66 +85,55 @@ interface Counts {
  */
 export async function writeZeekBundle(dir: string, main: Counts, zipped: Pick<Counts, 'conn' | 'dns'>): Promise<GeneratedBundle> {
   await mkdir(dir, { recursive: true });
-  const random = new Xorshift(20240310);
-  const all: GeneratedRecord[] = [];
-  const searchRecords: GeneratedRecord[] = [];
+  const staging = await mkdtemp(path.join(tmpdir(), 'casebook-zeek-zip-'));
+  const random = new SeededRandom(20240310);
+  const traffic = new OfficeTraffic(random);
+  const counter = new EventCounter();
+  const open = (log: LogName, folder: string, evidencePath: string): LogFile => {
+    const file = path.join(folder, `${log}.log`);
+    return { log, file, evidencePath, sink: new ZeekSink(file, evidencePath, ZEEK_SCHEMAS[log], START_MICROS, CLOSE_MICROS, counter) };
+  };
+  const written: Written[] = [];
 
-  const emit = (writer: LogWriter, tsMicros: bigint, index: number): void => {
-    const uid = `C${index.toString(36).padStart(8, '0')}${random.below(1 << 20).toString(36)}`;
-    const src = index % 23 === 0 ? SUSPECT_IP : random.pick(WORKSTATIONS);
-    const srcPort = 49152 + random.below(16000);
-    const common = [zeekTime(tsMicros), uid, src, String(srcPort)];
-    let dst: string;
-    let dstPort: number;
+  const emit = (target: LogFile, time: number, index: number): void => {
+    const src = index % 23 === 0 ? SUSPECT_IP : traffic.workstation();
+    const ref = newRef(target.evidencePath);
+    let endpoints: ZeekEndpoints;
     let hasSearchTerm = false;
-    if (writer.log === 'conn') {
-      dst = random.pick(SERVERS);
-      dstPort = random.pick([443, 80, 8443]);
-      const duration = `${random.below(30)}.${String(random.below(1_000_000)).padStart(6, '0')}`;
-      writer.add([
-        ...common,
-        dst,
-        String(dstPort),
-        'tcp',
-        dstPort === 80 ? 'http' : 'ssl',
-        duration,
-        String(random.below(90_000)),
-        String(random.below(900_000)),
-        'SF',
-      ]);
-    } else if (writer.log === 'dns') {
-      dst = RESOLVER;
-      dstPort = 53;
+    if (target.log === 'conn') {
+      const request = traffic.request(src, traffic.site(), time);
+      target.sink.add(time, connRow(request), ref);
+      endpoints = request;
+    } else if (target.log === 'dns') {
       hasSearchTerm = index % 41 === 0;
-      const query = hasSearchTerm ? SEARCH_DOMAIN : random.pick(DOMAINS);
-      writer.add([...common, dst, '53', 'udp', String(random.below(65536)), query, 'A', 'NOERROR', random.pick(SERVERS)]);
+      const { endpoints: query, lookup } = traffic.lookup(src, hasSearchTerm ? SEARCH_SITE : traffic.site());
+      target.sink.add(time, dnsRow(time, query, lookup), ref);
+      endpoints = query;
     } else {
-      dst = random.pick(SERVERS);
-      dstPort = 80;
       hasSearchTerm = index % 53 === 0;
-      const host = hasSearchTerm ? SEARCH_DOMAIN : random.pick(DOMAINS);
-      writer.add([...common, dst, '80', '1', 'GET', host, `/files/${index}.bin`, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)', '200']);
+      const site = hasSearchTerm ? SEARCH_SITE : traffic.site();
+      const request = traffic.request(src, site, time, false);
+      target.sink.add(time, httpRow(time, request, traffic.page(site, request), null), ref);
+      endpoints = request;
     }
-    const record: GeneratedRecord = {
-      log: writer.log,
-      evidencePath: writer.evidencePath,
-      line: HEADER_LINES + writer.lines.length,
-      tsMicros,
-      uid,
+    const record = {
+      log: target.log,
+      evidencePath: target.evidencePath,
+      tsMicros: BigInt(time),
+      uid: endpoints.uid,
       src,
-      srcPort,
-      dst,
-      dstPort,
+      srcPort: endpoints.srcPort,
+      dst: endpoints.dstIp,
+      dstPort: endpoints.dstPort,
     };
-    all.push(record);
-    if (hasSearchTerm) searchRecords.push(record);
+    written.push({ record, ref, hasSearchTerm });
   };
 
   const base = path.basename(dir);
-  const writers: Record<LogName, LogWriter> = {
-    conn: new LogWriter('conn', `${base}/conn.log`),
-    dns: new LogWriter('dns', `${base}/dns.log`),
-    http: new LogWriter('http', `${base}/http.log`),
+  const folderLogs: Record<LogName, LogFile> = {
+    conn: open('conn', dir, `${base}/conn.log`),
+    dns: open('dns', dir, `${base}/dns.log`),
+    http: open('http', dir, `${base}/http.log`),
   };
   const mainTotal = main.conn + main.dns + main.http;
   const remaining = { ...main };
@@ -251,47 +141,55 @@ export async function writeZeekBundle(dir: string, main: Counts, zipped: Pick<Co
     // Interleave the logs in proportion to their sizes, as a real capture would. Once a
     // log has all its records, the draw falls through to the next log that has room.
     let chosen: LogName = 'http';
-    if (random.below(mainTotal) < main.conn) chosen = 'conn';
-    else if (random.below(main.dns + main.http) < main.dns) chosen = 'dns';
+    if (random.int(0, mainTotal - 1) < main.conn) chosen = 'conn';
+    else if (random.int(0, main.dns + main.http - 1) < main.dns) chosen = 'dns';
     if (remaining[chosen] === 0) chosen = (['conn', 'dns', 'http'] as const).find((log) => remaining[log] > 0)!;
     remaining[chosen] -= 1;
-    emit(writers[chosen], START_MICROS + BigInt(index) * 1000n + BigInt(index % 997), index);
+    emit(folderLogs[chosen], START_MICROS + index * 1000 + (index % 997), index);
   }
 
-  const zippedWriters = {
-    conn: new LogWriter('conn', `${base}/extra.zip/extra/conn.log`),
-    dns: new LogWriter('dns', `${base}/extra.zip/extra/dns.log`),
+  const zipLogs = {
+    conn: open('conn', staging, `${base}/extra.zip/extra/conn.log`),
+    dns: open('dns', staging, `${base}/extra.zip/extra/dns.log`),
   };
   const zippedTotal = zipped.conn + zipped.dns;
   for (let index = 0; index < zippedTotal; index += 1) {
-    const writer = index < zipped.conn ? zippedWriters.conn : zippedWriters.dns;
+    const target = index < zipped.conn ? zipLogs.conn : zipLogs.dns;
     // Spread across the capture, always before the last main record.
-    const slot = BigInt(Math.floor((index * (mainTotal - 2)) / zippedTotal));
-    emit(writer, START_MICROS + slot * 1000n + 999n, mainTotal + index);
+    const slot = Math.floor((index * (mainTotal - 2)) / zippedTotal);
+    emit(target, START_MICROS + slot * 1000 + 999, mainTotal + index);
   }
 
   const sha256 = new Map<string, string>();
-  for (const writer of Object.values(writers)) {
-    const content = writer.content();
-    await writeFile(path.join(dir, path.basename(writer.evidencePath)), content);
-    sha256.set(writer.evidencePath, createHash('sha256').update(content).digest('hex'));
-  }
-  const zipEntries = Object.values(zippedWriters).map((writer) => {
-    const content = writer.content();
-    sha256.set(writer.evidencePath, createHash('sha256').update(content).digest('hex'));
-    return { name: writer.evidencePath.slice(`${base}/extra.zip/`.length), content };
-  });
+  const finish = async (target: LogFile): Promise<Buffer> => {
+    target.sink.close();
+    const content = await readFile(target.file);
+    sha256.set(target.evidencePath, createHash('sha256').update(content).digest('hex'));
+    return content;
+  };
+  for (const target of Object.values(folderLogs)) await finish(target);
+  const zipEntries = [];
+  for (const target of Object.values(zipLogs)) zipEntries.push({ name: `extra/${target.log}.log`, content: await finish(target) });
   await writeStoredZip(path.join(dir, 'extra.zip'), zipEntries);
+  await rm(staging, { recursive: true });
 
+  const records = written.map(({ record, ref }) => ({ ...record, line: ref.line! }));
+  const searchRecords = records.filter((_, index) => written[index]!.hasSearchTerm);
   // Times are distinct, so this order is total.
-  const byTime = [...all].sort((a, b) => Number(a.tsMicros - b.tsMicros));
+  const byTime = [...records].sort((a, b) => Number(a.tsMicros - b.tsMicros));
   return {
     dir,
-    total: all.length,
+    total: records.length,
     records: byTime,
     sha256,
     last: byTime.at(-1)!,
     suspect: { ip: SUSPECT_IP, records: byTime.filter((record) => record.src === SUSPECT_IP) },
-    searchTerm: { text: SEARCH_DOMAIN, records: searchRecords },
+    searchTerm: { text: SEARCH_SITE.name, records: searchRecords },
   };
+}
+
+/** Display text of a time in UTC as the timeline shows it: `2024-03-10 06:00:00.000123`. */
+export function utcDisplay(micros: bigint): string {
+  const iso = new Date(Number(micros / 1000n)).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${(micros % 1_000_000n).toString().padStart(6, '0')}`;
 }

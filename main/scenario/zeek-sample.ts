@@ -1,15 +1,21 @@
-// A small, deterministic network scenario written as Zeek TSV logs (conn, dns, http,
-// ssl): office workstations browsing, resolving names and talking TLS, with one host
-// beaconing to an outside address every 60 seconds. It gives the README's sample case
-// and the tests evidence that the project makes itself.
+// A small, deterministic network sample written as Zeek TSV logs (conn, dns, http, ssl):
+// office workstations looking up sites and fetching from them over HTTP or TLS, with one
+// host beaconing to an outside address every 60 seconds. It gives the tests and the
+// benchmark evidence that the project makes itself.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { EventCounter } from './evidence.ts';
 import { SeededRandom } from './random.ts';
+import { MICROS_PER_SECOND } from './time.ts';
+import { OfficeTraffic } from './zeek/office-traffic.ts';
+import { type Certificate, connRow, dnsRow, httpRow, lookupConnection, sslRow, type ZeekConnection } from './zeek/rows.ts';
+import { ZEEK_SCHEMAS } from './zeek/schemas.ts';
+import { ZeekSink } from './zeek/sink.ts';
 
 export interface ZeekSampleOptions {
   seed: number;
-  /** Approximate number of events over all logs. */
+  /** Number of events over all logs; the sample stops at the first visit or beacon that reaches it. */
   events: number;
   /** Start of the capture, seconds since the epoch. */
   start?: number;
@@ -22,407 +28,99 @@ export interface ZeekSampleSummary {
   beacon: { src: string; dst: string; connections: number };
 }
 
-const WORKSTATIONS = Array.from({ length: 24 }, (_, i) => `10.20.1.${11 + i}`);
-const RESOLVER = '10.20.0.2';
-const SITES = [
-  ['www.example.com', '93.184.216.34'],
-  ['updates.example.net', '198.51.100.20'],
-  ['mail.example.org', '203.0.113.25'],
-  ['intranet.corp.example', '10.20.0.80'],
-  ['cdn.example.com', '192.0.2.77'],
-  ['files.example.net', '198.51.100.61'],
-] as const;
+const LOGS = ['conn', 'dns', 'http', 'ssl'] as const;
+type SampleLog = (typeof LOGS)[number];
+
+/** 2024-01-02T09:00:00Z. */
+const DEFAULT_START_SECONDS = 1_704_186_000;
 const BEACON_SRC = '10.20.1.23';
 const BEACON_DST = '185.199.110.42';
 const BEACON_HOST = 'cdn-sync.example-analytics.net';
-const AGENTS = [
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0',
-  'Microsoft-CryptoAPI/10.0',
-  'Windows-Update-Agent/10.0',
-];
+const BEACON_INTERVAL = 60 * MICROS_PER_SECOND;
+const BEACON_CERT: Certificate = {
+  fingerprint: '4f0c4a7d1e2b9a3c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4',
+  serial: '5A3D9C1E',
+  subject: `CN=${BEACON_HOST}`,
+  issuer: `CN=${BEACON_HOST}`,
+  notBefore: 1_701_388_800 * MICROS_PER_SECOND,
+  notAfter: 1_732_924_800 * MICROS_PER_SECOND,
+  san: [BEACON_HOST],
+  selfSigned: true,
+};
+/** Maximum step of the sample clock, milliseconds. */
+const MAX_STEP_MS = 900;
 
-function header(pathName: string, fields: string[], types: string[], opened: string): string {
-  return [
-    '#separator \\x09',
-    '#set_separator\t,',
-    '#empty_field\t(empty)',
-    '#unset_field\t-',
-    `#path\t${pathName}`,
-    `#open\t${opened}`,
-    `#fields\t${fields.join('\t')}`,
-    `#types\t${types.join('\t')}`,
-  ].join('\n');
-}
-
-function zeekTime(seconds: number): string {
-  return seconds.toFixed(6);
-}
-
-function openStamp(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('T', '-').replace(/:/g, '-').slice(0, 19);
-}
-
-/** Write the sample logs into `dir` and return what was written. */
+/** Writes the sample logs into `dir` and returns what was written. */
 export async function writeZeekSample(dir: string, options: ZeekSampleOptions): Promise<ZeekSampleSummary> {
   const random = new SeededRandom(options.seed);
-  const start = options.start ?? 1_704_186_000; // 2024-01-02T09:00:00Z
-  const conn: string[] = [];
-  const dns: string[] = [];
-  const http: string[] = [];
-  const ssl: string[] = [];
+  const traffic = new OfficeTraffic(random);
+  const start = (options.start ?? DEFAULT_START_SECONDS) * MICROS_PER_SECOND;
+  await mkdir(dir, { recursive: true });
+  const counter = new EventCounter();
+  const sinks = {} as Record<SampleLog, ZeekSink>;
+  // Each sink gets its #close stamp when the sample ends.
+  for (const log of LOGS) {
+    sinks[log] = new ZeekSink(path.join(dir, `${log}.log`), `${log}.log`, ZEEK_SCHEMAS[log], start, start, counter);
+  }
+
   let clock = start;
-  let nextBeacon = start + 30;
+  let nextBeacon = start + 30 * MICROS_PER_SECOND;
   let beacons = 0;
-  // Each visit writes one dns, one conn and one http or ssl row; beacons write conn + ssl.
-  while (conn.length + dns.length + http.length + ssl.length < options.events) {
-    clock += random.int(1, 900) / 1000;
+  // Each visit writes one dns, two conn and one http or ssl row; each beacon writes conn and ssl.
+  while (counter.count < options.events) {
+    clock += random.int(1, MAX_STEP_MS) * 1000;
+    // A beacon that fell due during the last step is the earliest row still to come, so
+    // rows a whole step before the clock are final.
+    for (const sink of Object.values(sinks)) sink.flushUntil(clock - MAX_STEP_MS * 1000 - 1);
     if (clock >= nextBeacon) {
-      const uid = random.uid();
-      const port = random.int(49152, 65535);
-      conn.push(
-        [
-          zeekTime(nextBeacon),
-          uid,
-          BEACON_SRC,
-          port,
-          BEACON_DST,
-          443,
-          'tcp',
-          'ssl',
-          '0.412003',
-          517,
-          4120,
-          'SF',
-          'T',
-          'F',
-          0,
-          'ShADadFf',
-          9,
-          1001,
-          8,
-          4452,
-          '(empty)',
-        ].join('\t'),
-      );
-      ssl.push(
-        [
-          zeekTime(nextBeacon + 0.05),
-          uid,
-          BEACON_SRC,
-          port,
-          BEACON_DST,
-          443,
-          'TLSv12',
-          'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-          BEACON_HOST,
-          'F',
-          'T',
-          'self signed certificate',
-        ].join('\t'),
-      );
+      writeBeacon(sinks, random, nextBeacon);
       beacons += 1;
-      nextBeacon += 60;
+      nextBeacon += BEACON_INTERVAL;
       continue;
     }
-    const client = random.pick(WORKSTATIONS);
-    const [host, address] = random.pick(SITES);
-    const dnsUid = random.uid();
-    const dnsPort = random.int(49152, 65535);
-    dns.push(
-      [
-        zeekTime(clock),
-        dnsUid,
-        client,
-        dnsPort,
-        RESOLVER,
-        53,
-        'udp',
-        random.int(1, 65535),
-        '0.001912',
-        host,
-        1,
-        'C_INTERNET',
-        1,
-        'A',
-        0,
-        'NOERROR',
-        'F',
-        'F',
-        'T',
-        'T',
-        0,
-        address,
-        '300.000000',
-        'F',
-      ].join('\t'),
-    );
-    conn.push(
-      [
-        zeekTime(clock),
-        dnsUid,
-        client,
-        dnsPort,
-        RESOLVER,
-        53,
-        'udp',
-        'dns',
-        '0.001912',
-        36,
-        52,
-        'SF',
-        'T',
-        'T',
-        0,
-        'Dd',
-        1,
-        64,
-        1,
-        80,
-        '(empty)',
-      ].join('\t'),
-    );
-    const uid = random.uid();
-    const port = random.int(49152, 65535);
-    const tls = random.next() < 0.6;
-    const bytesOut = random.int(300, 3000);
-    const bytesIn = random.int(1000, 900_000);
-    const at = clock + 0.01;
-    conn.push(
-      [
-        zeekTime(at),
-        uid,
-        client,
-        port,
-        address,
-        tls ? 443 : 80,
-        'tcp',
-        tls ? 'ssl' : 'http',
-        (random.int(10, 9000) / 1000).toFixed(6),
-        bytesOut,
-        bytesIn,
-        'SF',
-        'T',
-        address.startsWith('10.') ? 'T' : 'F',
-        0,
-        'ShADadFf',
-        12,
-        bytesOut + 500,
-        40,
-        bytesIn + 1600,
-        '(empty)',
-      ].join('\t'),
-    );
-    if (tls) {
-      ssl.push([zeekTime(at + 0.02), uid, client, port, address, 443, 'TLSv13', 'TLS_AES_128_GCM_SHA256', host, 'F', 'T', 'ok'].join('\t'));
-    } else {
-      const uri = `/${random.pick(['index.html', 'news', 'api/v1/status', 'download/update.cab', 'images/logo.png'])}?id=${random.int(1, 99999)}`;
-      http.push(
-        [
-          zeekTime(at + 0.02),
-          uid,
-          client,
-          port,
-          address,
-          80,
-          1,
-          random.pick(['GET', 'GET', 'GET', 'POST']),
-          host,
-          uri,
-          '-',
-          '1.1',
-          random.pick(AGENTS),
-          0,
-          bytesIn,
-          200,
-          'OK',
-          '(empty)',
-          '-',
-          'text/html',
-        ].join('\t'),
-      );
-    }
+    const client = traffic.workstation();
+    const site = traffic.site();
+    const { endpoints, lookup } = traffic.lookup(client, site);
+    sinks.dns.add(clock, dnsRow(clock, endpoints, lookup));
+    sinks.conn.add(clock, connRow(lookupConnection(clock, endpoints, lookup)));
+    const request = traffic.request(client, site, clock + 10_000);
+    sinks.conn.add(request.start, connRow(request));
+    const answered = request.start + 20_000;
+    if (request.service === 'ssl') sinks.ssl.add(answered, sslRow(answered, request, traffic.handshake(site)));
+    else sinks.http.add(answered, httpRow(answered, request, traffic.page(site, request), null));
   }
-  const opened = openStamp(start);
-  const logs: Record<string, { fields: string[]; types: string[]; rows: string[] }> = {
-    conn: {
-      fields: [
-        'ts',
-        'uid',
-        'id.orig_h',
-        'id.orig_p',
-        'id.resp_h',
-        'id.resp_p',
-        'proto',
-        'service',
-        'duration',
-        'orig_bytes',
-        'resp_bytes',
-        'conn_state',
-        'local_orig',
-        'local_resp',
-        'missed_bytes',
-        'history',
-        'orig_pkts',
-        'orig_ip_bytes',
-        'resp_pkts',
-        'resp_ip_bytes',
-        'tunnel_parents',
-      ],
-      types: [
-        'time',
-        'string',
-        'addr',
-        'port',
-        'addr',
-        'port',
-        'enum',
-        'string',
-        'interval',
-        'count',
-        'count',
-        'string',
-        'bool',
-        'bool',
-        'count',
-        'string',
-        'count',
-        'count',
-        'count',
-        'count',
-        'set[string]',
-      ],
-      rows: conn,
-    },
-    dns: {
-      fields: [
-        'ts',
-        'uid',
-        'id.orig_h',
-        'id.orig_p',
-        'id.resp_h',
-        'id.resp_p',
-        'proto',
-        'trans_id',
-        'rtt',
-        'query',
-        'qclass',
-        'qclass_name',
-        'qtype',
-        'qtype_name',
-        'rcode',
-        'rcode_name',
-        'AA',
-        'TC',
-        'RD',
-        'RA',
-        'Z',
-        'answers',
-        'TTLs',
-        'rejected',
-      ],
-      types: [
-        'time',
-        'string',
-        'addr',
-        'port',
-        'addr',
-        'port',
-        'enum',
-        'count',
-        'interval',
-        'string',
-        'count',
-        'string',
-        'count',
-        'string',
-        'count',
-        'string',
-        'bool',
-        'bool',
-        'bool',
-        'bool',
-        'count',
-        'vector[string]',
-        'vector[interval]',
-        'bool',
-      ],
-      rows: dns,
-    },
-    http: {
-      fields: [
-        'ts',
-        'uid',
-        'id.orig_h',
-        'id.orig_p',
-        'id.resp_h',
-        'id.resp_p',
-        'trans_depth',
-        'method',
-        'host',
-        'uri',
-        'referrer',
-        'version',
-        'user_agent',
-        'request_body_len',
-        'response_body_len',
-        'status_code',
-        'status_msg',
-        'tags',
-        'resp_fuids',
-        'resp_mime_types',
-      ],
-      types: [
-        'time',
-        'string',
-        'addr',
-        'port',
-        'addr',
-        'port',
-        'count',
-        'string',
-        'string',
-        'string',
-        'string',
-        'string',
-        'string',
-        'count',
-        'count',
-        'count',
-        'string',
-        'set[enum]',
-        'vector[string]',
-        'vector[string]',
-      ],
-      rows: http,
-    },
-    ssl: {
-      fields: [
-        'ts',
-        'uid',
-        'id.orig_h',
-        'id.orig_p',
-        'id.resp_h',
-        'id.resp_p',
-        'version',
-        'cipher',
-        'server_name',
-        'resumed',
-        'established',
-        'validation_status',
-      ],
-      types: ['time', 'string', 'addr', 'port', 'addr', 'port', 'string', 'string', 'string', 'bool', 'bool', 'string'],
-      rows: ssl,
-    },
-  };
-  await mkdir(dir, { recursive: true });
+
   const files: Record<string, number> = {};
-  for (const [name, log] of Object.entries(logs)) {
-    // Zeek writes rows in the order events finish; sorting by ts keeps the sample tidy.
-    const rows = [...log.rows].sort((a, b) => Number(a.slice(0, a.indexOf('\t'))) - Number(b.slice(0, b.indexOf('\t'))));
-    const text = `${header(name, log.fields, log.types, opened)}\n${rows.join('\n')}\n#close\t${openStamp(clock + 60)}\n`;
-    await writeFile(path.join(dir, `${name}.log`), text);
-    files[`${name}.log`] = rows.length;
+  for (const log of LOGS) {
+    sinks[log].close(clock + 60 * MICROS_PER_SECOND);
+    files[`${log}.log`] = sinks[log].records;
   }
-  const events = Object.values(files).reduce((sum, count) => sum + count, 0);
-  return { files, events, beacon: { src: BEACON_SRC, dst: BEACON_DST, connections: beacons } };
+  return { files, events: counter.count, beacon: { src: BEACON_SRC, dst: BEACON_DST, connections: beacons } };
+}
+
+/** Writes one beacon: a short TLS 1.2 connection whose self-signed certificate ssl.log shows. */
+function writeBeacon(sinks: Record<SampleLog, ZeekSink>, random: SeededRandom, start: number): void {
+  const beacon: ZeekConnection = {
+    uid: random.uid(),
+    srcIp: BEACON_SRC,
+    srcPort: random.int(49152, 65535),
+    dstIp: BEACON_DST,
+    dstPort: 443,
+    proto: 'tcp',
+    start,
+    duration: 412_003,
+    bytesOut: 517,
+    bytesIn: 4120,
+    service: 'ssl',
+  };
+  sinks.conn.add(start, connRow(beacon));
+  const handshake = start + 50_000;
+  const ssl = {
+    serverName: BEACON_HOST,
+    version: 'TLSv12',
+    cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    cert: BEACON_CERT,
+    validation: 'self signed certificate',
+  } as const;
+  sinks.ssl.add(handshake, sslRow(handshake, beacon, ssl));
 }

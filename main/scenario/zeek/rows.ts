@@ -113,7 +113,11 @@ export function lookupConnection(time: number, flow: ZeekEndpoints, lookup: DnsL
   // A one-question A query, and an answer that repeats it plus 16 bytes per address record.
   const queryBytes = 17 + lookup.query.length + 1;
   return {
-    ...flow,
+    uid: flow.uid,
+    srcIp: flow.srcIp,
+    srcPort: flow.srcPort,
+    dstIp: flow.dstIp,
+    dstPort: flow.dstPort,
     proto: 'udp',
     start: time,
     duration: lookup.rtt,

@@ -13,8 +13,18 @@ const BLOCK = 256 * 1024;
 /** A value as Zeek's ASCII writer prints it. Arrays are sets or vectors; null is unset. */
 export type ZeekValue = string | number | boolean | null | readonly (string | number)[] | { interval: number } | { time: number };
 
+/** Returns true when `text` has a character that escapeZeek rewrites; most values have none. */
+function needsEscape(text: string, inContainer: boolean): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f || code === 0x5c || (inContainer && code === 0x2c)) return true;
+  }
+  return false;
+}
+
 /** Escapes what Zeek's ASCII writer escapes in a string: the separator, backslash and non-printable bytes. */
 function escapeZeek(text: string, inContainer: boolean): string {
+  if (!needsEscape(text, inContainer)) return text;
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -92,10 +102,11 @@ export class ZeekSink {
     }
   }
 
-  close(): void {
+  /** Writes the rows still queued and the `#close` line, stamped `closedAt` or else the time given to the constructor. */
+  close(closedAt = this.closedAt): void {
     if (this.closed) return;
     this.flushUntil(Number.POSITIVE_INFINITY);
-    this.buffer += `#close\t${zeekStamp(this.closedAt)}\n`;
+    this.buffer += `#close\t${zeekStamp(closedAt)}\n`;
     this.writeBuffer();
     closeSync(this.fd);
     this.closed = true;
