@@ -91,3 +91,31 @@ describe('time-ordered timeline copy', () => {
     }
   });
 });
+
+describe('time slices', () => {
+  it('gives the same order as one sort', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'timeline-order-'));
+    // Two files whose times interleave, one with ten rows sharing a second (ties across a slice bound).
+    await connLog(path.join(dir, 'a.log'), 'A', 0, 1, 400);
+    await connLog(path.join(dir, 'b.log'), 'B', 100, 0, 10);
+    const casePath = path.join(dir, 'case.duckdb');
+    const backend = await createBackend({ casePath });
+    await importFile(backend, path.join(dir, 'a.log'));
+    await importFile(backend, path.join(dir, 'b.log'));
+    await backend.close();
+
+    const store = await CaseStore.open(casePath);
+    try {
+      const order = async () =>
+        (await store.connection.runAndReadAll('SELECT event_id FROM timeline_order ORDER BY rowid')).getRows().map((row) => Number(row[0]));
+      expect(await ensureTimelineOrder(store.connection)).toBe(false);
+      const whole = await order();
+      await store.connection.run(`DELETE FROM case_meta WHERE key = 'timeline_order_signature'`);
+      expect(await ensureTimelineOrder(store.connection, 37)).toBe(true);
+      expect(await order()).toEqual(whole);
+      expect(whole).toHaveLength(410);
+    } finally {
+      await store.close();
+    }
+  });
+});
