@@ -4,7 +4,7 @@
 
 import type { TimelineRow } from './events.ts';
 
-/** Where a process instance was seen. Memory plugins are kept apart because their disagreement is the signal. */
+/** Source that saw a process instance. Memory plugins are kept apart because their disagreement is the signal. */
 export const PROCESS_SOURCES = ['sysmon', 'security', 'pslist', 'psscan', 'pstree'] as const;
 export type ProcessSource = (typeof PROCESS_SOURCES)[number];
 

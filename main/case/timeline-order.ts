@@ -1,10 +1,10 @@
 // The time-ordered copy of the timeline columns (`timeline_order`). DuckDB stores tables
-// by column in insertion order, and events arrive file by file, so the 200 rows of one
-// grid page sit scattered over the whole events table and fetching them decompresses
-// many vectors of every shown column: about 50 ms a page at 300,000 events, growing
-// with the case. In this copy a page's rows are adjacent (row id = position in time
-// order), so a page is one short range scan at any size. It holds what a grid row shows
-// and what search and filters read, but not the `data` JSON.
+// by column in insertion order, and events arrive file by file. So the 200 rows of one
+// grid page lie scattered over the whole events table, and fetching them decompresses
+// many vectors of every shown column (about 50 ms a page at 300,000 events, growing
+// with the case). In this copy a page's rows are adjacent, because a row id is the
+// position in time order, so a page is one short range scan at any size. The copy has
+// what a grid row shows and what search and filters read, but not the `data` JSON.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -33,7 +33,7 @@ async function fillInSlices(connection: DuckDBConnection, rows: number, sliceRow
   const fractions = Array.from({ length: slices - 1 }, (_, index) => (index + 1) / slices);
   const reader = await connection.runAndReadAll(`SELECT approx_quantile(epoch_us(ts), [${fractions.join(', ')}]) FROM events`);
   const value = reader.getRows()[0]![0] as { items: (bigint | null)[] } | null;
-  // Quantiles of a skewed column repeat; equal bounds would make empty slices.
+  // Quantiles of a skewed column repeat, and equal bounds would make empty slices.
   const bounds = [...new Set((value?.items ?? []).filter((item): item is bigint => item !== null))].sort((a, b) => (a < b ? -1 : 1));
   const conditions: string[] = [];
   let lower: bigint | null = null;
