@@ -212,8 +212,15 @@ describe('handleInvoke', () => {
         throw new TypeError("Cannot read properties of undefined (reading 'rows')");
       },
     };
-    const reply = await handleInvoke('caseInfo', trustedEvent(), [], options(new FakeIpcMain(), api));
-    expect(reply).toEqual({ ok: false, error: { code: 'internal', message: "Cannot read properties of undefined (reading 'rows')" } });
+    // The handler logs the crash on stderr; capture it so the expected line is checked, not printed.
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const reply = await handleInvoke('caseInfo', trustedEvent(), [], options(new FakeIpcMain(), api));
+      expect(reply).toEqual({ ok: false, error: { code: 'internal', message: "Cannot read properties of undefined (reading 'rows')" } });
+      expect(String(stderr.mock.calls[0]?.[0])).toMatch(/error IPC call failed method="caseInfo"/);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });
 
