@@ -30,11 +30,11 @@ export async function createBackend(options: BackendOptions): Promise<CasebookBa
     async capabilities(): Promise<Capabilities> {
       return { nativeFileDialog: options.pickEvidence !== undefined, version: APP_VERSION };
     },
-    caseInfo: () => store.info(),
+    caseInfo: () => store.memory.run(() => store.info()),
     timelinePage: (query: TimelineQuery, startRow: number, endRow: number): Promise<TimelinePage> =>
-      store.timelinePage(query, startRow, endRow),
-    timelineHistogram: (query: TimelineQuery, maxBuckets: number) => store.timelineHistogram(query, maxBuckets),
-    eventDetail: (eventId: number): Promise<EventDetail> => store.eventDetail(eventId),
+      store.memory.run(() => store.timelinePage(query, startRow, endRow)),
+    timelineHistogram: (query: TimelineQuery, maxBuckets: number) => store.memory.run(() => store.timelineHistogram(query, maxBuckets)),
+    eventDetail: (eventId: number): Promise<EventDetail> => store.memory.run(() => store.eventDetail(eventId)),
     listEvidence: (): Promise<EvidenceFile[]> => store.listEvidence(),
     async startImport(paths: string[]) {
       if (active) throw new ApiError('conflict', `import ${active.importId} is still running: wait for it or cancel it first`);
@@ -67,9 +67,9 @@ export async function createBackend(options: BackendOptions): Promise<CasebookBa
     async pickEvidence() {
       return options.pickEvidence ? options.pickEvidence() : null;
     },
-    processHosts: () => processes.hosts(),
-    processTree: (host: string) => processes.tree(host),
-    processDetail: (instanceId: number) => processes.detail(instanceId),
+    processHosts: () => store.memory.run(() => processes.hosts()),
+    processTree: (host: string) => store.memory.run(() => processes.tree(host)),
+    processDetail: (instanceId: number) => store.memory.run(() => processes.detail(instanceId)),
     async close() {
       active?.cancel();
       await Promise.allSettled(runs.values());

@@ -19,8 +19,13 @@ export const CASE_DB_OPTIONS: Record<string, string> = {
   autoload_known_extensions: 'false',
 };
 
+/** The buffer-pool limit a case opens with, in DuckDB syntax. */
+export function configuredMemoryLimit(): string {
+  return process.env.CASEBOOK_DUCKDB_MEMORY_LIMIT || DEFAULT_MEMORY_LIMIT;
+}
+
 function caseDatabaseOptions(): Record<string, string> {
-  return { ...CASE_DB_OPTIONS, memory_limit: process.env.CASEBOOK_DUCKDB_MEMORY_LIMIT || DEFAULT_MEMORY_LIMIT };
+  return { ...CASE_DB_OPTIONS, memory_limit: configuredMemoryLimit() };
 }
 
 export interface CaseDatabase {

@@ -16,8 +16,9 @@ import type {
 import { ApiError, EVIDENCE_STATUSES } from '../../shared/api.ts';
 import type { Source, TimelineRow } from '../../shared/events.ts';
 import { formatMicrosIso } from '../../shared/time.ts';
-import { type CaseDatabase, openCaseDatabase } from './db.ts';
+import { type CaseDatabase, configuredMemoryLimit, openCaseDatabase } from './db.ts';
 import { OUT_OF_RANGE_NOTES, timelineHistogram } from './histogram.ts';
+import { MemoryBudget } from './memory.ts';
 import { migrate } from './migrate.ts';
 import { EVENT_COLUMNS } from './schema.ts';
 import { ROW_SELECT, TimelineCursor, toTimelineRow } from './timeline.ts';
@@ -59,6 +60,8 @@ export class CaseStore {
   readonly schemaVersion: number;
   private readonly database: CaseDatabase;
   private readonly timeline: TimelineCursor;
+  /** Retries statements that run out of DuckDB's buffer pool with a raised limit. */
+  readonly memory: MemoryBudget;
   /** Bumped whenever an import commits, so cached timeline results are rebuilt. */
   private dataVersion = 0;
 
@@ -67,6 +70,7 @@ export class CaseStore {
     this.database = database;
     this.schemaVersion = schemaVersion;
     this.timeline = new TimelineCursor(database.connection);
+    this.memory = new MemoryBudget(database.connection, configuredMemoryLimit());
   }
 
   static async open(path: string): Promise<CaseStore> {

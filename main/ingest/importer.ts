@@ -246,12 +246,14 @@ export class ImportRun {
       // Sort the new events into the timeline's ordered copy now, so that the first view
       // after the import does not wait for it. The events are committed either way.
       this.progress.currentFile = 'sorting the timeline';
-      await ensureTimelineOrder(connection).catch((error: unknown) => {
-        log.warn('timeline order not rebuilt after import; the first timeline query will retry', {
-          importId: this.importId,
-          error: (error as Error).message,
+      await this.store.memory
+        .run(() => ensureTimelineOrder(connection))
+        .catch((error: unknown) => {
+          log.warn('timeline order not rebuilt after import; the first timeline query will retry', {
+            importId: this.importId,
+            error: (error as Error).message,
+          });
         });
-      });
       this.progress.state = 'done';
     } catch (error) {
       if (began) await connection.run('ROLLBACK');
