@@ -48,6 +48,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
+/** Prints one figure as soon as it is known, so a long run shows its progress. */
+function report(label: string, value: string): void {
+  console.log(`${label.padEnd(48)}  ${value}`);
+}
+
 /** DuckDB's own CSV reader on every Zeek TSV log of the bundle, into tables of a file database. */
 async function readCsvReference(zeekLogs: string[], dir: string): Promise<number> {
   const instance = await DuckDBInstance.create(path.join(dir, 'reference.duckdb'));
@@ -85,8 +90,8 @@ function ipFromKey(key: unknown): string {
   return match ? match[1]! : '10.0.0.1';
 }
 
-async function measureQueries(backend: CasebookBackend, ip: string): Promise<[string, string][]> {
-  const results: [string, string][] = [];
+async function measureQueries(backend: CasebookBackend, ip: string): Promise<void> {
+  const results = { push: ([label, value]: [string, string]) => report(label, value) };
   const first = await timed(() => backend.timelinePage({}, 0, PAGE_ROWS));
   results.push(['first timeline page (cold)', `${format(first.ms, 0)} ms`]);
   const total = first.value.matched;
@@ -120,7 +125,6 @@ async function measureQueries(backend: CasebookBackend, ip: string): Promise<[st
 
   const mentions = await timed(() => backend.timelinePage({ search: ip }, 0, PAGE_ROWS));
   results.push([`events mentioning ${ip}`, `${format(mentions.ms, 0)} ms (${mentions.value.matched} events)`]);
-  return results;
 }
 
 async function benchOneScale(events: number, options: ScaleOptions, dir: string): Promise<void> {
@@ -155,44 +159,40 @@ async function benchOneScale(events: number, options: ScaleOptions, dir: string)
   if (imported.code !== 0) throw new Error(`casebook import failed (exit ${imported.code}): ${imported.stderr}`);
   const stored = (JSON.parse(imported.stdout) as { events: number }).events;
   const caseBytes = (await stat(casePath)).size;
+  report('events stored', stored.toLocaleString('en-US'));
+  report(
+    'import',
+    `${format(imported.seconds, 1)} s, ${Math.round(stored / imported.seconds)} events/s, ${format(bundleMiB / imported.seconds, 1)} MB/s`,
+  );
+  report('import peak RSS', `${format(imported.peakRssMiB ?? 0, 0)} MiB`);
+  report(
+    'case file / bundle size',
+    `${format(caseBytes / 1024 / 1024, 1)} MiB / ${format(bundleMiB, 1)} MiB = ${format(caseBytes / bundleBytes, 2)}`,
+  );
+
   const zeekLogs = files.filter((file) => file.endsWith('.log'));
   const evtxFiles = files.filter((file) => file.endsWith('.evtx'));
   const readCsv = zeekLogs.length > 0 ? await readCsvReference(zeekLogs, dir) : null;
   const zeekBytes = await totalSize(zeekLogs);
+  report(
+    'reference: DuckDB read_csv of the Zeek logs',
+    readCsv === null
+      ? 'no Zeek logs'
+      : `${format(readCsv, 1)} s for ${zeekLogs.length} files, ${format(zeekBytes / 1024 / 1024 / readCsv, 1)} MB/s`,
+  );
   const evtxexport = await evtxexportReference(evtxFiles);
-
-  const rows: [string, string][] = [
-    ['events stored', stored.toLocaleString('en-US')],
-    [
-      'import',
-      `${format(imported.seconds, 1)} s, ${Math.round(stored / imported.seconds)} events/s, ${format(bundleMiB / imported.seconds, 1)} MB/s`,
-    ],
-    ['import peak RSS', `${format(imported.peakRssMiB ?? 0, 0)} MiB`],
-    [
-      'case file / bundle size',
-      `${format(caseBytes / 1024 / 1024, 1)} MiB / ${format(bundleMiB, 1)} MiB = ${format(caseBytes / bundleBytes, 2)}`,
-    ],
-    [
-      'reference: DuckDB read_csv of the Zeek logs',
-      readCsv === null
-        ? 'no Zeek logs'
-        : `${format(readCsv, 1)} s for ${zeekLogs.length} files, ${format(zeekBytes / 1024 / 1024 / readCsv, 1)} MB/s`,
-    ],
-    [
-      'reference: evtxexport -f xml, largest EVTX file',
-      evtxexport === null ? 'evtxexport not installed' : `${format(evtxexport.megabytesPerSecond, 1)} MB/s (${evtxexport.file})`,
-    ],
-  ];
+  report(
+    'reference: evtxexport -f xml, largest EVTX file',
+    evtxexport === null ? 'evtxexport not installed' : `${format(evtxexport.megabytesPerSecond, 1)} MB/s (${evtxexport.file})`,
+  );
 
   const key = JSON.parse(await readFile(keyFile, 'utf8')) as unknown;
   const backend = await createBackend({ casePath });
   try {
-    rows.push(...(await measureQueries(backend, ipFromKey(key))));
+    await measureQueries(backend, ipFromKey(key));
   } finally {
     await backend.close();
   }
-  const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
 }
 
 export async function benchScale(options: ScaleOptions): Promise<void> {
