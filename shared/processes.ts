@@ -47,7 +47,7 @@ export interface ProcessHost {
   flagged: number;
 }
 
-/** What one source recorded about the instance. */
+/** One source's record of the instance. */
 export interface ProcessSighting {
   source: ProcessSource;
   eventId: number | null;
@@ -66,7 +66,7 @@ export interface ProcessDetail {
   /** Hashes as Sysmon reports them, for example `SHA256=…,IMPHASH=…`. */
   hashes: string | null;
   sightings: ProcessSighting[];
-  /** Where sources disagree, one sentence each (start times, command lines, parent). */
+  /** Disagreements between sources, one sentence each (start times, command lines, parent). */
   conflicts: string[];
   parent: ProcessNode | null;
   children: ProcessNode[];
